@@ -1,0 +1,49 @@
+"""Recorded domain events as plain JSON data: the interfaces §3 form `{"type": ..., <payload>}`.
+
+One generic conversion for every aggregate's events, so the API, the CLI, the audit history and the
+projections all show the same shape. Python attribute names that are keywords are renamed back to the
+public name (`from_date` → `from`); dates become ISO strings, Decimals strings, UUIDs strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+# Attributes every library event carries; they are metadata, not payload.
+_METADATA = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
+# Python names that differ from the public field names (interfaces §3).
+_PUBLIC_NAMES = {"from_date": "from"}
+
+
+def jsonable(value: Any) -> Any:
+    """Nested dates/Decimals/UUIDs/tuples turned into JSON primitives."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (date, datetime)):  # datetime is a date; isoformat suits both
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def event_type(domain_event: object) -> str:
+    """The public event name ("Drafted", "Signed", ...): the event class's own name."""
+    return type(domain_event).__name__
+
+
+def event_payload(domain_event: object) -> dict[str, Any]:
+    """The event's own fields in their public names and JSON form, without the library metadata."""
+    return {_PUBLIC_NAMES.get(k, k): jsonable(v) for k, v in vars(domain_event).items() if k not in _METADATA}
+
+
+def event_json(domain_event: object) -> dict[str, Any]:
+    """Interfaces §3 form: `{"type": "Signed", "on": "2025-09-01"}`; `Contract.record()` accepts it back."""
+    return {"type": event_type(domain_event), **event_payload(domain_event)}

@@ -1,0 +1,292 @@
+"""The Contracts application: one method per use case, each get → command → save.
+
+The aggregates hold the rules; this layer loads them, applies the caller's expected version (If-Match),
+keeps the masters' rosters in step with their contracts (saved in the same transaction), and turns the
+library's persistence outcomes into application errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.contract import Contract, contract_id_for
+from domain.events import event_payload, event_type
+from domain.reference_data import REFERENCE_DATA_ID, ReferenceData
+from domain.roster import MasterRoster, roster_id_for
+from domain.terms import check_terms, parse_terms
+from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
+from ledger.persistence import BaseApplication
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    contract_id: UUID
+    created: bool  # False: the idempotency key had already drafted this contract; nothing was recorded
+    version: int
+
+
+class Contracts(BaseApplication):
+    # A contract has tens of events; snapshots are not needed for speed, but the path is kept working.
+    snapshotting_intervals = {Contract: 50}
+
+    # -- drafting -----------------------------------------------------------------------------------
+    def draft_contract(
+        self, terms_raw: Mapping[str, Any], idempotency_key: str | None = None, cfa_id: str | None = None
+    ) -> DraftResult:
+        """Draft a contract from interfaces §1 terms. The same key always answers with the same contract."""
+        terms = parse_terms(terms_raw)
+        check_terms(terms)
+        key = _checked_key(idempotency_key) if idempotency_key is not None else uuid4().hex
+        contract_id = contract_id_for(key)
+        existing = self._find(contract_id)
+        if existing is not None:
+            return self._replayed(existing, terms.to_json(), cfa_id)
+        contract = Contract.draft(terms, key, cfa_id)
+        to_save: list[Aggregate] = [contract]
+        if terms.master is not None:
+            roster = self._roster(terms.master.id)
+            roster.admit(str(contract.id), terms.start_date, terms.end_date)
+            to_save.insert(0, roster)
+        try:
+            self.save(*to_save)
+        except IntegrityError:
+            # Either a concurrent retry with the same key won (then this is that contract), or the roster moved.
+            existing = self._find(contract_id)
+            if existing is not None:
+                return self._replayed(existing, terms.to_json(), cfa_id)
+            raise ConcurrentChange(
+                f"the roster of master {terms.master.id if terms.master else '?'} changed meanwhile; retry",
+                field="master.id",
+            ) from None
+        return DraftResult(contract.id, True, contract.version)
+
+    @staticmethod
+    def _replayed(existing: Contract, terms_json: dict[str, Any], cfa_id: str | None) -> DraftResult:
+        if existing.drafted_terms_data != terms_json or existing.cfa_id != cfa_id:
+            raise IdempotencyKeyReused(
+                f"idempotency key '{existing.idempotency_key}' already drafted contract {existing.id} with other terms",
+                field="idempotency_key",
+            )
+        return DraftResult(existing.id, False, existing.version)
+
+    # -- lifecycle commands (interfaces §3); each returns the contract's new version ------------------
+    def sign(self, contract_id: UUID, on: date, expected_version: int | None = None) -> int:
+        return self._change(contract_id, lambda c: c.sign(on), expected_version)
+
+    def file(self, contract_id: UUID, on: date, authority: str, expected_version: int | None = None) -> int:
+        return self._change(contract_id, lambda c: c.file(on, authority), expected_version)
+
+    def decide_filing(
+        self,
+        contract_id: UUID,
+        on: date,
+        accepted: bool,
+        reason: str = "",
+        implicit: bool = False,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._change(contract_id, lambda c: c.decide_filing(on, accepted, reason, implicit), expected_version)
+
+    def end_probation(self, contract_id: UUID, on: date, expected_version: int | None = None) -> int:
+        return self._change(contract_id, lambda c: c.end_probation(on), expected_version)
+
+    def extend_for_exam_failure(
+        self, contract_id: UUID, on: date, new_end_date: date, expected_version: int | None = None
+    ) -> int:
+        return self._change(contract_id, lambda c: c.extend_for_exam_failure(on, new_end_date), expected_version)
+
+    def recognise_disability(self, contract_id: UUID, on: date, expected_version: int | None = None) -> int:
+        return self._change(contract_id, lambda c: c.recognise_disability(on), expected_version)
+
+    def change_smc(
+        self, contract_id: UUID, from_date: date, monthly: Decimal, expected_version: int | None = None
+    ) -> int:
+        return self._change(contract_id, lambda c: c.change_smc(from_date, monthly), expected_version)
+
+    def terminate(self, contract_id: UUID, on: date, reason: str, expected_version: int | None = None) -> int:
+        return self._change(contract_id, lambda c: c.terminate(on, reason), expected_version)
+
+    def end(self, contract_id: UUID, on: date, expected_version: int | None = None) -> int:
+        return self._change(contract_id, lambda c: c.end(on), expected_version)
+
+    def correct_terms(
+        self, contract_id: UUID, terms_raw: Mapping[str, Any], reason: str, expected_version: int | None = None
+    ) -> int:
+        terms = parse_terms(terms_raw)
+        return self._change(contract_id, lambda c: c.correct_terms(terms, reason), expected_version)
+
+    def record_event(
+        self,
+        contract_id: UUID,
+        payload: Mapping[str, Any],
+        expected_version: int | None = None,
+        *,
+        by_service: bool = False,
+    ) -> int:
+        """Record one event in its interfaces §3 JSON form (API, CLI). `by_service`: the clock's own events."""
+        return self._change(contract_id, lambda c: c.record(payload, by_service=by_service), expected_version)
+
+    # -- queries --------------------------------------------------------------------------------------
+    def get_contract(self, contract_id: UUID) -> Contract:
+        contract = self._find(contract_id)
+        if contract is None:
+            raise ContractNotFound(f"no contract {contract_id}", field="contract_id")
+        return contract
+
+    def contract_events(self, contract_id: UUID) -> list[dict[str, Any]]:
+        """The audit history: type, version, recorded_at (ISO timestamp) and the JSON payload of each event.
+
+        `{"type": e["type"], **e["payload"]}` is the interfaces §3 form.
+        """
+        events = list(self.events.get(contract_id))
+        if not events or event_type(events[0]) != "Drafted":
+            raise ContractNotFound(f"no contract {contract_id}", field="contract_id")
+        return [
+            {
+                "type": event_type(e),
+                "version": e.originator_version,
+                "recorded_at": _recorded_at(e),
+                "payload": event_payload(e),
+            }
+            for e in events
+        ]
+
+    def master_roster(self, master_id: str) -> MasterRoster:
+        return self._roster(master_id)
+
+    # -- reference data -------------------------------------------------------------------------------
+    def seed_reference_data(self) -> bool:
+        """Record the legal_parameters seeds once; True if this call did it."""
+        if self.find_reference_data() is not None:
+            return False
+        try:
+            self.save(ReferenceData.seed())
+        except IntegrityError:  # another process seeded it at the same moment: same seeds, nothing to do
+            return False
+        return True
+
+    def find_reference_data(self) -> ReferenceData | None:
+        """The reference data, or None before the first seeding (no write)."""
+        try:
+            data: Any = self.repository.get(REFERENCE_DATA_ID)
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(data, ReferenceData)
+        return data
+
+    def reference_data(self) -> ReferenceData:
+        """The reference data, seeded first if this store has none yet."""
+        data = self.find_reference_data()
+        if data is None:
+            self.seed_reference_data()
+            data = self.find_reference_data()
+        assert data is not None
+        return data
+
+    def record_smic_revaluation(self, effective_date: date, hourly: Decimal, monthly: Decimal, act: str) -> bool:
+        """Record a SMIC revaluation; False if exactly that revaluation was already recorded."""
+        data = self.reference_data()
+        recorded = data.revalue_smic(effective_date, hourly, monthly, act)
+        if recorded:
+            self._save(data)
+        return recorded
+
+    def record_lu_cote(self, effective_date: date, cote: Decimal, source: str) -> bool:
+        data = self.reference_data()
+        recorded = data.record_lu_cote(effective_date, cote, source)
+        if recorded:
+            self._save(data)
+        return recorded
+
+    # -- plumbing -------------------------------------------------------------------------------------
+    def _find(self, contract_id: UUID) -> Contract | None:
+        try:
+            aggregate: Any = self.repository.get(contract_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, Contract) else None
+
+    def _roster(self, master_id: str) -> MasterRoster:
+        try:
+            roster: Any = self.repository.get(roster_id_for(master_id))
+        except AggregateNotFoundError:
+            return MasterRoster(master_id=master_id)
+        assert isinstance(roster, MasterRoster)
+        return roster
+
+    def _change(self, contract_id: UUID, command: Callable[[Contract], None], expected_version: int | None) -> int:
+        contract = self.get_contract(contract_id)
+        if expected_version is not None and expected_version != contract.version:
+            raise VersionConflict(
+                f"contract {contract_id} is at version {contract.version}, not {expected_version}",
+                expected=expected_version,
+                actual=contract.version,
+            )
+        master_before = contract.master_id
+        command(contract)
+        rosters = self._follow_rosters(contract, master_before)
+        self._save(*rosters, contract)
+        return contract.version
+
+    def _follow_rosters(self, contract: Contract, master_before: str | None) -> list[MasterRoster]:
+        """Roster changes implied by the contract's new events (R6223-6), to save with it."""
+        rosters: dict[str, MasterRoster] = {}
+
+        def roster(master_id: str) -> MasterRoster:
+            if master_id not in rosters:
+                rosters[master_id] = self._roster(master_id)
+            return rosters[master_id]
+
+        cid = str(contract.id)
+        for e in contract.pending_events:
+            kind, master = event_type(e), contract.master_id
+            if kind == "TermsCorrected" and master != master_before:
+                if master_before is not None:
+                    roster(master_before).withdraw(cid)
+                if master is not None:
+                    roster(master).admit(cid, contract.start_date, contract.effective_end)
+            elif master is None:
+                continue
+            elif kind == "TermsCorrected":
+                roster(master).reschedule(cid, contract.start_date, contract.planned_end)
+            elif kind == "Terminated":
+                roster(master).release_after(cid, getattr(e, "on"))  # noqa: B009
+            elif kind == "FilingDecided" and not getattr(e, "accepted"):  # noqa: B009
+                roster(master).withdraw(cid)
+            elif kind == "ExamFailedExtended":
+                previous_end: date = getattr(e, "previous_end_date")  # noqa: B009
+                roster(master).extend(cid, previous_end + timedelta(days=1), getattr(e, "new_end_date"))  # noqa: B009
+        return [r for r in rosters.values() if r.pending_events]
+
+    def _save(self, *aggregates: Aggregate) -> None:
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            names = ", ".join(f"{type(a).__name__} {a.id}" for a in aggregates)
+            raise ConcurrentChange(f"{names} changed meanwhile; nothing was recorded, reload and retry") from None
+
+
+def _recorded_at(domain_event: object) -> str:
+    """When the event was recorded: the library stamps every event with a UTC timestamp."""
+    stamp: datetime = getattr(domain_event, "timestamp")  # noqa: B009 (not on the library's event protocol)
+    return stamp.isoformat()
+
+
+def _checked_key(key: str) -> str:
+    if not isinstance(key, str) or not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise InvalidRequest(
+            f"the idempotency key must be a non-empty text of at most {MAX_IDEMPOTENCY_KEY_LENGTH} characters",
+            field="idempotency_key",
+        )
+    return key

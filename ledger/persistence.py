@@ -1,0 +1,109 @@
+"""How the applications reach their store: one code path for memory, SQLite and PostgreSQL.
+
+eventsourcing 9.5.6 picks its persistence module from environment variables only; `eventsourcing_env`
+turns the one `Settings` object into those variables. Two library gaps are filled here:
+- `datetime.date` has no default transcoding: `DateAsISO`, registered by `BaseApplication`, which every
+  application of the system derives from (a follower without it cannot read the leader's events).
+- SQLite has no `subscribe()` in 9.5.6: `PollingSQLiteApplicationRecorder` polls instead, so the library's
+  projection runners work on the embedded store too. It relies on library internals of
+  `ListenNotifySubscription`, hence the pinned eventsourcing version and a test of its own.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, ListenNotifySubscription, Subscription, Transcoding
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
+
+from ledger.settings import MemoryStore, PostgresStore, Settings, SQLiteStore, ensure_sqlite_parent
+
+POLL_INTERVAL_SECONDS = 0.1
+SQLITE_LOCK_TIMEOUT_SECONDS = 10  # several writers on one file wait for each other instead of failing
+
+
+class DateAsISO(Transcoding):
+    """`datetime.date` as "YYYY-MM-DD" (datetime keeps the library's own DatetimeAsISO)."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        assert isinstance(data, str)
+        return date.fromisoformat(data)
+
+
+class PollingSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
+    """A subscription that wakes its puller every `interval` seconds instead of waiting for a NOTIFY."""
+
+    def __init__(
+        self,
+        recorder: SQLiteApplicationRecorder,
+        gt: int | None = None,
+        topics: Sequence[str] = (),
+        interval: float = POLL_INTERVAL_SECONDS,
+    ) -> None:
+        super().__init__(recorder=recorder, gt=gt, topics=topics)
+        self._ticker = threading.Thread(
+            target=self._tick, args=(interval,), daemon=True, name="sqlite-subscription-poll"
+        )
+        self._ticker.start()
+
+    def _tick(self, interval: float) -> None:
+        while not self._has_been_stopped:
+            time.sleep(interval)
+            self._has_been_notified.set()
+
+
+class PollingSQLiteApplicationRecorder(SQLiteApplicationRecorder):
+    """SQLite recorder with `subscribe()`, plugged in through APPLICATION_RECORDER_TOPIC."""
+
+    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Subscription[Any]:
+        return PollingSubscription(self, gt=gt, topics=topics)
+
+
+def eventsourcing_env(settings: Settings) -> dict[str, str]:
+    """The eventsourcing environment variables for the configured store.
+
+    Every variable of the chosen module is given explicitly, so stray POSTGRES_* or SQLITE_* variables of
+    the process cannot silently redirect the store.
+    """
+    store = settings.store
+    if isinstance(store, MemoryStore):
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if isinstance(store, SQLiteStore):
+        ensure_sqlite_parent(store)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": store.path,
+            "SQLITE_LOCK_TIMEOUT": str(SQLITE_LOCK_TIMEOUT_SECONDS),
+            "APPLICATION_RECORDER_TOPIC": get_topic(PollingSQLiteApplicationRecorder),
+        }
+    assert isinstance(store, PostgresStore)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": store.dbname,
+        "POSTGRES_HOST": store.host,
+        "POSTGRES_PORT": str(store.port),
+        "POSTGRES_USER": store.user,
+        "POSTGRES_PASSWORD": store.password,
+        "POSTGRES_SCHEMA": store.schema,
+    }
+
+
+class BaseApplication(Application[UUID]):
+    """Base of every application in the system: the transcodings all of them must share."""
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())

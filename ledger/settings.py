@@ -1,0 +1,109 @@
+"""The service's configuration: one `Settings` object read from the environment (pydantic-settings).
+
+The store is one URL, `LEDGER_DATABASE_URL`:
+  sqlite:///relative/path.sqlite3   a file relative to the working directory (the default, no server)
+  sqlite:////abs/path.sqlite3       an absolute path
+  postgresql://user:pw@host:port/dbname?schema=name
+  memory:                           in process memory (tests, one-off runs)
+When it is unset and `POSTGRES_DBNAME` is set, the usual POSTGRES_HOST/PORT/USER/PASSWORD/DBNAME/SCHEMA
+variables (the ones eventsourcing and the postgres image use) build the PostgreSQL URL instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
+SQLITE_PREFIX = "sqlite:///"
+MEMORY_URL = "memory:"
+
+
+@dataclass(frozen=True)
+class SQLiteStore:
+    path: str  # a file path, or an SQLite URI such as file:x?mode=memory&cache=shared
+
+
+@dataclass(frozen=True)
+class PostgresStore:
+    dbname: str
+    host: str
+    port: int
+    user: str
+    password: str
+    schema: str
+
+
+@dataclass(frozen=True)
+class MemoryStore:
+    pass
+
+
+Store = SQLiteStore | PostgresStore | MemoryStore
+
+
+class Settings(BaseSettings):
+    # database_url reads LEDGER_DATABASE_URL (the prefix); the postgres_* fields read the unprefixed names.
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore")
+
+    database_url: str = ""
+    postgres_host: str = Field(default="127.0.0.1", validation_alias="POSTGRES_HOST")
+    postgres_port: int = Field(default=5432, validation_alias="POSTGRES_PORT")
+    postgres_user: str = Field(default="postgres", validation_alias="POSTGRES_USER")
+    postgres_password: str = Field(default="", validation_alias="POSTGRES_PASSWORD")
+    postgres_dbname: str = Field(default="", validation_alias="POSTGRES_DBNAME")
+    postgres_schema: str = Field(default="", validation_alias="POSTGRES_SCHEMA")
+
+    @model_validator(mode="after")
+    def _resolve_url(self) -> Settings:
+        if not self.database_url:
+            self.database_url = postgres_url(self) if self.postgres_dbname else DEFAULT_DATABASE_URL
+        parse_database_url(self.database_url)  # refuse a malformed URL at start, not at first use
+        return self
+
+    @property
+    def store(self) -> Store:
+        return parse_database_url(self.database_url)
+
+
+def postgres_url(s: Settings) -> str:
+    auth = quote(s.postgres_user, safe="")
+    if s.postgres_password:
+        auth += ":" + quote(s.postgres_password, safe="")
+    query = f"?schema={quote(s.postgres_schema, safe='')}" if s.postgres_schema else ""
+    return f"postgresql://{auth}@{s.postgres_host}:{s.postgres_port}/{quote(s.postgres_dbname, safe='')}{query}"
+
+
+def parse_database_url(url: str) -> Store:
+    if url == MEMORY_URL:
+        return MemoryStore()
+    if url.startswith(SQLITE_PREFIX):
+        path = url[len(SQLITE_PREFIX) :]  # "relative" or "/absolute" (four slashes in the URL)
+        if not path:
+            raise ValueError(f"database URL {url!r} names no SQLite file")
+        return SQLiteStore(path)
+    parts = urlsplit(url)
+    if parts.scheme in ("postgresql", "postgres"):
+        dbname = unquote(parts.path.lstrip("/"))
+        if not dbname:
+            raise ValueError(f"database URL {url!r} names no database")
+        schema = parse_qs(parts.query).get("schema", [""])[0]
+        return PostgresStore(
+            dbname=dbname,
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=unquote(parts.username or "postgres"),
+            password=unquote(parts.password or ""),
+            schema=schema,
+        )
+    raise ValueError(f"unsupported database URL {url!r}: use sqlite:///path, postgresql://... or memory:")
+
+
+def ensure_sqlite_parent(store: Store) -> None:
+    """Create the SQLite file's directory (the default `var/` does not exist in a fresh checkout)."""
+    if isinstance(store, SQLiteStore) and not store.path.startswith(("file:", ":memory:")):
+        Path(store.path).parent.mkdir(parents=True, exist_ok=True)
