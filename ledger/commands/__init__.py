@@ -1,0 +1,15 @@
+"""Subcommands of `ledger`. Each module exposes `register(subparsers)`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+# Module names under ledger.commands, in the order `ledger --help` lists them.
+COMMAND_MODULES = ("demo", "schedule")
+
+
+def register_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"ledger.commands.{name}")
+        module.register(sub)

@@ -1,0 +1,229 @@
+"""`ledger demo`: three realistic contracts drafted, signed and filed on the configured store, then shown
+as a CFA officer reads them. Fixed idempotency keys and state checks make a second run record nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain import legal_parameters as law
+from domain.contract import DRAFTED, SIGNED
+from domain.dates import age_on
+from domain.errors import DomainError
+from ledger.application import Contracts
+from ledger.bootstrap import bootstrap
+from ledger.errors import ApplicationError
+from ledger.settings import Settings
+
+CFA_ID = "CFA-DEMO-0001"
+
+
+def _apprentice(first: str, last: str, birth: str, disability: bool = False) -> dict[str, Any]:
+    return {
+        "first_name": first,
+        "last_name": last,
+        "birth_date": birth,
+        "disability_recognised": disability,
+        "high_level_athlete": False,
+    }
+
+
+# (idempotency key, terms (interfaces §1), signed on, filed on)
+DEMO_CONTRACTS: tuple[tuple[str, dict[str, Any], str, str], ...] = (
+    (
+        "demo-2025-cap-boulanger-lea-martin",
+        {
+            "apprentice": _apprentice("Léa", "Martin", "2008-03-15"),
+            "employer": {
+                "name": "Boulangerie Martin",
+                "siret": "12345678900011",
+                "sector": "private",
+                "public_majoration_points": 0,
+                "idcc": "0843",
+                "headcount": 4,
+                "country": "FR",
+            },
+            "training": {
+                "title": "CAP Boulanger",
+                "diploma_code": "50022125",
+                "level": 3,
+                "cycle_months": 24,
+                "cfa_start_date": "2025-09-08",
+                "exam_end_date": "2027-06-30",
+                "licence_pro": False,
+            },
+            "master": {"id": "MA-BOULANGERIE-MARTIN-01", "name": "Paul Martin"},
+            "start_date": "2025-09-01",
+            "end_date": "2027-08-31",
+            "reduction_ground": None,
+            "previous_contract": None,
+            "smc": [],
+            "contractual_pct": None,
+            "working_time_ratio": 1,
+            "cross_border": None,
+        },
+        "2025-08-25",
+        "2025-09-03",
+    ),
+    (
+        "demo-2025-bts-sio-mairie-karim-benali",
+        {
+            "apprentice": _apprentice("Karim", "Benali", "2005-05-10"),
+            "employer": {
+                "name": "Mairie de Villeurbanne",
+                "siret": "21690266800013",
+                "sector": "public",
+                "public_majoration_points": 20,
+                "idcc": None,
+                "headcount": 2400,
+                "country": "FR",
+            },
+            "training": {
+                "title": "BTS Services informatiques aux organisations",
+                "diploma_code": "32032603",
+                "level": 5,
+                "cycle_months": 24,
+                "cfa_start_date": "2025-09-15",
+                "exam_end_date": "2027-06-15",
+                "licence_pro": False,
+            },
+            "master": {"id": "MA-VILLEURBANNE-DSI-04", "name": "Sophie Girard"},
+            "start_date": "2025-09-01",
+            "end_date": "2027-08-14",
+            "reduction_ground": None,
+            "previous_contract": None,
+            "smc": [],
+            "contractual_pct": None,
+            "working_time_ratio": 1,
+            "cross_border": None,
+        },
+        "2025-08-28",
+        "2025-09-04",
+    ),
+    (
+        "demo-2025-bac-pro-msp-rqth-hugo-petit",
+        {
+            "apprentice": _apprentice("Hugo", "Petit", "2007-01-20", disability=True),
+            "employer": {
+                "name": "Mécanique de Précision du Rhône",
+                "siret": "41234567800027",
+                "sector": "private",
+                "public_majoration_points": 0,
+                "idcc": "3248",
+                "headcount": 85,
+                "country": "FR",
+            },
+            "training": {
+                "title": "Bac pro Maintenance des systèmes de production connectés",
+                "diploma_code": "40025012",
+                "level": 4,
+                "cycle_months": 36,
+                "cfa_start_date": "2025-09-08",
+                "exam_end_date": "2029-06-30",
+                "licence_pro": False,
+            },
+            "master": {"id": "MA-MPR-ATELIER-02", "name": "Nadia Lefèvre"},
+            "start_date": "2025-09-01",
+            "end_date": "2029-08-30",
+            "reduction_ground": None,
+            "previous_contract": None,
+            "smc": [],
+            "contractual_pct": None,
+            "working_time_ratio": 1,
+            "cross_border": None,
+        },
+        "2025-08-29",
+        "2025-09-05",
+    ),
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "demo",
+        help="draft, sign and file three sample contracts on the configured store, and show them",
+        description="Idempotent: a second run finds the same contracts and records nothing new. The store is "
+        "LEDGER_DATABASE_URL (default sqlite:///var/ledger.sqlite3) unless --database-url is given.",
+    )
+    p.add_argument("--database-url", help="sqlite:///path, sqlite:////abs/path, postgresql://... or memory:")
+    p.set_defaults(handler=handle)
+
+
+def run_demo(app: Contracts) -> list[UUID]:
+    """Bring each sample contract to 'filed', doing only the steps not yet recorded."""
+    ids = []
+    for key, terms, signed_on, filed_on in DEMO_CONTRACTS:
+        result = app.draft_contract(terms, key, CFA_ID)
+        contract = app.get_contract(result.contract_id)
+        if contract.status == DRAFTED:
+            app.sign(contract.id, date.fromisoformat(signed_on))
+            contract = app.get_contract(contract.id)
+        if contract.status == SIGNED:
+            app.file(contract.id, date.fromisoformat(filed_on), contract.filing_authority)
+        ids.append(result.contract_id)
+    return ids
+
+
+def _event_date(payload: dict[str, Any]) -> str:
+    for key in ("on", "effective_date", "from"):
+        if key in payload:
+            return str(payload[key])
+    return "-"
+
+
+def describe(app: Contracts, contract_id: UUID) -> str:
+    c = app.get_contract(contract_id)
+    t = c.terms
+    a, e, tr = t.apprentice, t.employer, t.training
+    d = c.deadlines
+    lines = [
+        f"Contract {c.id}  (version {c.version}, CFA {c.cfa_id})",
+        f"  Apprentice : {a.first_name} {a.last_name}, born {a.birth_date}, {age_on(a.birth_date, t.start_date)} "
+        f"at the start{', disability recognised (RQTH)' if a.disability_recognised else ''}",
+        f"  Employer   : {e.name}, SIRET {e.siret}, {e.sector} sector"
+        + (f", +{e.public_majoration_points} points (public majoration)" if e.public_majoration_points else ""),
+        f"  Training   : {tr.title} (level {tr.level}, cycle {tr.cycle_months} months), "
+        f"CFA from {tr.cfa_start_date or '-'}, exams by {tr.exam_end_date or '-'}",
+        f"  Master     : {t.master.name} ({t.master.id})" if t.master else "  Master     : -",
+        f"  Contract   : {t.start_date} to {c.effective_end}",
+        f"  Status     : {c.status}" + (f", filed with the {c.authority} on {c.filed_on}" if c.filed_on else ""),
+        "  Deadlines  :",
+        f"    {'filing due (' + d['filing_authority'] + ')':<34}{d['filing_due']}  "
+        f"({law.FILING_WORKING_DAYS.value} working days, {law.FILING_WORKING_DAYS.article})",
+        f"    {'probation ends, at the earliest':<34}{d['probation_end_earliest']}  "
+        f"(day {law.PROBATION_DAYS.value} in the company, {law.PROBATION_DAYS.article})",
+        f"    {'decision due':<34}{d['decision_due'] or '- (not filed yet)'}  "
+        f"({law.DECISION_DAYS.value} days, {law.DECISION_DAYS.article})",
+    ]
+    if c.warnings:
+        lines.append("  Warnings   :")
+        lines += [f"    [{w['rule']}] {w['detail']}" for w in c.warnings]
+    else:
+        lines.append("  Warnings   : none")
+    lines.append("  History    :")
+    for ev in app.contract_events(contract_id):
+        lines.append(
+            f"    v{ev['version']:<3} {ev['type']:<22} dated {_event_date(ev['payload']):<12} "
+            f"recorded {ev['recorded_at'][:19].replace('T', ' ')} UTC"
+        )
+    return "\n".join(lines)
+
+
+def handle(args: argparse.Namespace) -> int:
+    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
+    app = bootstrap(settings)
+    try:
+        ids = run_demo(app)
+        print(f"Store: {settings.database_url}\n")
+        for contract_id in ids:
+            print(describe(app, contract_id))
+            print()
+    except (DomainError, ApplicationError) as e:
+        print(f"demo refused: {e.as_problem()}")
+        return 1
+    finally:
+        app.close()
+    return 0
