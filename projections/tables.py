@@ -1,0 +1,85 @@
+"""Materialised views kept by tracking recorders, one SQL text for SQLite and PostgreSQL.
+
+A view's rows and its tracking position are written in one transaction (exactly-once). The SQL is written
+once with `?` placeholders and `{schema}` before table names; the PostgreSQL flavour rewrites both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+from psycopg.sql import SQL
+
+
+class _Dialect:
+    """What differs between the two databases, for the statements of a view."""
+
+    postgres = False
+    schema_prefix = ""
+
+    def sql(self, statement: str) -> str:
+        text = statement.replace("{schema}", self.schema_prefix)
+        return text.replace("?", "%s") if self.postgres else text
+
+    @staticmethod
+    def tuples(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+
+
+class ViewRecorder:
+    """The part of a view common to both databases: DDL, transactions with tracking, and queries."""
+
+    create_statements: tuple[str, ...] = ()
+    dialect: _Dialect
+
+    @contextmanager
+    def write(self, tracking: Tracking | None) -> Iterator[Any]:
+        with self.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+            yield cursor
+            if tracking is not None:
+                self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
+
+    def run(self, cursor: Any, statement: str, params: Sequence[Any] = ()) -> None:
+        cursor.execute(self.dialect.sql(statement), tuple(params))
+
+    def run_many(self, cursor: Any, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            cursor.executemany(self.dialect.sql(statement), [tuple(r) for r in rows])
+
+    def fetch(self, cursor: Any, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cursor.execute(self.dialect.sql(statement), tuple(params))
+        return self.dialect.tuples(cursor.fetchall())
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            return self.fetch(cursor, statement, params)
+
+
+class SQLiteView(ViewRecorder, SQLiteTrackingRecorder):
+    dialect = _Dialect()
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *(self.dialect.sql(s) for s in self.create_statements)]
+
+
+class _PostgresDialect(_Dialect):
+    postgres = True
+
+    def __init__(self, schema: str) -> None:
+        self.schema_prefix = f'"{schema}".'
+
+    def sql(self, statement: str) -> str:
+        text = super().sql(statement)
+        return text.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+
+
+class PostgresView(ViewRecorder, PostgresTrackingRecorder):
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.dialect = _PostgresDialect(datastore.schema)
+        self.sql_create_statements.extend(SQL(self.dialect.sql(s)) for s in self.create_statements)  # type: ignore[arg-type, misc]

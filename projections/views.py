@@ -1,0 +1,33 @@
+"""Build a projection's view on the same database as the application it follows (one code path)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import TypeVar
+
+from eventsourcing.persistence import InfrastructureFactory
+
+from projections.tables import PostgresView, SQLiteView
+
+V = TypeVar("V")
+
+
+def view_env(app_env: Mapping[str, str]) -> dict[str, str]:
+    """The application's persistence settings; an in-memory application gets a private in-memory SQLite."""
+    module = app_env.get("PERSISTENCE_MODULE", "eventsourcing.popo")
+    if module.endswith("sqlite") or module.endswith("postgres"):
+        keys = [k for k in app_env if k.startswith(("SQLITE_", "POSTGRES_", "CREATE_TABLE"))]
+        return {"PERSISTENCE_MODULE": module, **{k: app_env[k] for k in keys}}
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": f"file:view-{uuid.uuid4().hex}?mode=memory&cache=shared",
+    }
+
+
+def build_view(app_env: Mapping[str, str], sqlite_class: type[V], postgres_class: type[V]) -> V:
+    env = view_env(app_env)
+    view_class = postgres_class if env["PERSISTENCE_MODULE"].endswith("postgres") else sqlite_class
+    assert issubclass(view_class, (SQLiteView, PostgresView))  # type: ignore[arg-type]
+    factory = InfrastructureFactory.construct(env)
+    return factory.tracking_recorder(view_class)  # type: ignore[arg-type, no-any-return, return-value]

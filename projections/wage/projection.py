@@ -1,0 +1,234 @@
+"""The wage projection: per contract the month-by-month minimum and the history of every change.
+
+It follows the Contracts application's notification log (contract events and reference-data events live
+in the same log) and writes its view and its tracking position in one transaction per batch, so each event
+is applied exactly once, and the view can be rebuilt from zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+
+from domain import legal_parameters as law
+from domain.errors import DomainError
+from domain.terms import parse_terms
+from domain.wage.engine import Schedule, compute_schedule, schedule_json
+from domain.wage.facts import wage_facts
+from domain.wage.reference import WageReference
+from projections.wage.history import history_entry
+from projections.wage.view import ContractRow, WageViewQueries
+
+WAGE_EVENTS = frozenset({"ExamFailedExtended", "DisabilityRecognised", "SmcChanged", "Terminated", "TermsCorrected"})
+TIMELINE_EVENTS = frozenset({"AgeBracketReached", "ContractYearStarted"})
+STATUS_BY_EVENT = {
+    "Signed": "signed",
+    "Filed": "filed",
+    "ProbationEnded": None,
+    "Ended": "ended",
+    "Terminated": "terminated",
+    "ExamFailedExtended": "extended",
+}
+SMIC, LU_COTE = "smic", "lu_cote"
+
+
+@dataclass(frozen=True)
+class WageInput:
+    """A recorded event as the wage projection reads it (interfaces §3 payload)."""
+
+    kind: str  # event type name, e.g. "Signed", "SmicRevalued"
+    aggregate_id: str
+    payload: dict[str, Any]
+    recorded_at: datetime
+    event_id: str
+
+
+@dataclass
+class _Batch:
+    rows: dict[str, ContractRow] = field(default_factory=dict)
+    history: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    reference: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+class WageProjection:
+    def __init__(self, view: WageViewQueries, upstream_name: str) -> None:
+        self.view = view
+        self.tracking_name = f"{upstream_name}->wages"
+        self._load_reference()
+
+    def _load_reference(self) -> None:
+        self.smic: dict[date, law.SmicRevaluation] = {}
+        self.cotes: dict[date, law.LuxembourgCote] = {}
+        for series, day, value, label in self.view.reference_rows():
+            self._remember(series, date.fromisoformat(day), value, label)
+        self.ref = self._build_ref()
+
+    def _remember(self, series: str, day: date, value: str, label: str) -> None:
+        if series == SMIC:
+            hourly, monthly = value.split("/")
+            self.smic[day] = law.SmicRevaluation(day, Decimal(hourly), Decimal(monthly), label)
+        elif series == LU_COTE:
+            self.cotes[day] = law.LuxembourgCote(day, Decimal(value), label)
+
+    def _build_ref(self) -> WageReference:
+        return WageReference.from_series(self.smic.values(), self.cotes.values())
+
+    def position(self) -> int | None:
+        return self.view.max_tracking_id(self.tracking_name)  # type: ignore[attr-defined]
+
+    def rebuild(self) -> None:
+        self.view.clear(self.tracking_name)
+        self._load_reference()
+
+    # -- processing -------------------------------------------------------------------------------------
+    def process(self, items: Sequence[tuple[int, WageInput | None]]) -> None:
+        """Apply a batch of notifications (id, input or None for events the view ignores) atomically."""
+        if not items:
+            return
+        last_id = items[-1][0]
+        batch = _Batch()
+        with self.view.write(Tracking(self.tracking_name, last_id)) as cursor:
+            for _, item in items:
+                if item is not None:
+                    self._apply(cursor, item, batch)
+            self.view.save(cursor, batch.rows.values(), batch.history, batch.reference, datetime.now(UTC).isoformat())
+
+    def _row(self, cursor: Any, contract_id: str, batch: _Batch) -> ContractRow | None:
+        if contract_id not in batch.rows:
+            loaded = self.view.load(cursor, [contract_id])
+            if contract_id not in loaded:
+                return None
+            batch.rows[contract_id] = loaded[contract_id]
+        return batch.rows[contract_id]
+
+    def _apply(self, cursor: Any, item: WageInput, batch: _Batch) -> None:
+        if item.kind in ("SmicRevalued", "LuxembourgCoteRecorded", "ReferenceDataSeeded"):
+            self._apply_reference(cursor, item, batch)
+            return
+        if item.kind == "Drafted":
+            p = item.payload
+            terms = p["terms"]
+            a = terms["apprentice"]
+            row = ContractRow(
+                item.aggregate_id,
+                p.get("cfa_id"),
+                terms["employer"].get("siret"),
+                f"{a['first_name']} {a['last_name']}",
+                "drafted",
+                terms,
+                [],
+            )
+            batch.rows[item.aggregate_id] = row
+            after = self._compute(row)
+            self._note(batch, row, "Drafted", date.fromisoformat(terms["start_date"]), None, after, item)
+            return
+        existing = self._row(cursor, item.aggregate_id, batch)
+        if existing is None:
+            return
+        row = existing
+        status = STATUS_BY_EVENT.get(item.kind)
+        if item.kind == "FilingDecided":
+            status = "accepted" if item.payload.get("accepted") else "refused"
+        if status:
+            row.status = status
+        if item.kind in TIMELINE_EVENTS:
+            after = self._compute(row)
+            self._note(batch, row, item.kind, date.fromisoformat(item.payload["effective_date"]), after, after, item)
+        elif item.kind in WAGE_EVENTS:
+            before = self._compute(row)
+            row.events.append({"type": item.kind, **item.payload})
+            after = self._compute(row)
+            self._note(batch, row, item.kind, self._effective(item, before, after), before, after, item)
+
+    def _apply_reference(self, cursor: Any, item: WageInput, batch: _Batch) -> None:
+        p = item.payload
+        if item.kind == "ReferenceDataSeeded":
+            smic_entries, cote_entries = p.get("smic", []), p.get("lu_cotes", [])
+        elif item.kind == "SmicRevalued":
+            smic_entries, cote_entries = [p], []
+        else:
+            smic_entries, cote_entries = [], [p]
+        days: list[date] = []
+        for e in smic_entries:
+            day, value = date.fromisoformat(e["effective_date"]), f"{e['hourly']}/{e['monthly']}"
+            self._remember(SMIC, day, value, e.get("act", ""))
+            batch.reference.append((SMIC, day.isoformat(), value, e.get("act", "")))
+            days.append(day)
+        for e in cote_entries:
+            day, value = date.fromisoformat(e["effective_date"]), str(e["cote"])
+            self._remember(LU_COTE, day, value, e.get("source", ""))
+            batch.reference.append((LU_COTE, day.isoformat(), value, e.get("source", "")))
+            days.append(day)
+        old_ref, self.ref = self.ref, self._build_ref()
+        if item.kind == "ReferenceDataSeeded" or not days:
+            return
+        earliest = min(days).isoformat()
+        # Contracts drafted earlier in this batch are not in the table yet.
+        ids = set(self.view.running_on_or_after(cursor, earliest))
+        ids.update(cid for cid, row in batch.rows.items() if row.effective_end >= earliest)
+        for contract_id in sorted(ids):
+            row = self._row(cursor, contract_id, batch)
+            if row is not None:
+                before = self._compute(row, old_ref)
+                after = self._compute(row)
+                self._note(batch, row, item.kind, min(days), before, after, item)
+
+    @staticmethod
+    def _effective(item: WageInput, before: Schedule | None, after: Schedule | None) -> date:
+        p = item.payload
+        if item.kind == "ExamFailedExtended" and before is not None:
+            return before.end + timedelta(days=1)
+        if item.kind == "Terminated":
+            return date.fromisoformat(p["on"]) + timedelta(days=1)
+        if item.kind == "SmcChanged":
+            return date.fromisoformat(p["from"])
+        if item.kind == "DisabilityRecognised":
+            return date.fromisoformat(p["on"])
+        # a correction: the first month it changed, else the start
+        if before is not None and after is not None:
+            old, new = before.amounts(), after.amounts()
+            changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+            if changed:
+                return max(date.fromisoformat(changed[0] + "-01"), min(before.start, after.start))
+        known = after or before
+        return known.start if known is not None else date.today()
+
+    def _compute(self, row: ContractRow, ref: WageReference | None = None) -> Schedule | None:
+        """Recompute the schedule from the row's inputs; keep it (or the refusal) on the row."""
+        try:
+            schedule = compute_schedule(wage_facts(parse_terms(row.terms), row.events), ref or self.ref)
+        except DomainError as e:
+            row.error, row.schedule = e.as_problem(), None
+            return None
+        if ref is None or ref is self.ref:
+            row.error = None
+            row.schedule = schedule_json(schedule)
+            row.start_date = schedule.start.isoformat()
+            row.effective_end = schedule.end.isoformat()
+        return schedule
+
+    def _note(
+        self,
+        batch: _Batch,
+        row: ContractRow,
+        cause: str,
+        effective: date,
+        before: Schedule | None,
+        after: Schedule | None,
+        item: WageInput,
+    ) -> None:
+        entry = history_entry(
+            cause=cause,
+            effective=effective,
+            before=before,
+            after=after,
+            recorded_at=item.recorded_at,
+            event_id=item.event_id,
+        )
+        if entry is not None:
+            batch.history.append((row.contract_id, entry))

@@ -1,0 +1,174 @@
+"""The wage view's tables: per contract its inputs and schedule, the history entries, the reference series."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from projections.tables import PostgresView, SQLiteView, ViewRecorder
+
+CREATE = (
+    "CREATE TABLE IF NOT EXISTS {schema}wage_contracts ("
+    " contract_id TEXT PRIMARY KEY, cfa_id TEXT, employer_siret TEXT, apprentice TEXT, status TEXT,"
+    " start_date TEXT, effective_end TEXT, terms TEXT NOT NULL, events TEXT NOT NULL, schedule TEXT,"
+    " error TEXT, updated_at TEXT)",
+    "CREATE INDEX IF NOT EXISTS wage_contracts_end ON {schema}wage_contracts (effective_end)",
+    "CREATE TABLE IF NOT EXISTS {schema}wage_history ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT, contract_id TEXT NOT NULL, effective_date TEXT NOT NULL,"
+    " cause TEXT NOT NULL, recorded_at TEXT NOT NULL, entry TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS wage_history_contract ON {schema}wage_history (contract_id, seq)",
+    "CREATE TABLE IF NOT EXISTS {schema}wage_reference ("
+    " series TEXT NOT NULL, effective_date TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL,"
+    " PRIMARY KEY (series, effective_date))",
+)
+
+
+@dataclass
+class ContractRow:
+    """One contract as the wage view keeps it: enough to recompute its schedule without the event store."""
+
+    contract_id: str
+    cfa_id: str | None
+    employer_siret: str | None
+    apprentice: str
+    status: str
+    terms: dict[str, Any]
+    events: list[dict[str, Any]]
+    start_date: str = ""
+    effective_end: str = ""
+    schedule: list[dict[str, Any]] | None = None
+    error: dict[str, Any] | None = None
+
+    def to_params(self, updated_at: str) -> tuple[Any, ...]:
+        return (
+            self.contract_id,
+            self.cfa_id,
+            self.employer_siret,
+            self.apprentice,
+            self.status,
+            self.start_date,
+            self.effective_end,
+            json.dumps(self.terms),
+            json.dumps(self.events),
+            None if self.schedule is None else json.dumps(self.schedule),
+            None if self.error is None else json.dumps(self.error),
+            updated_at,
+        )
+
+    @classmethod
+    def from_db(cls, row: Sequence[Any]) -> ContractRow:
+        (cid, cfa, siret, apprentice, status, start, end, terms, events, schedule, error, _) = row
+        return cls(
+            cid,
+            cfa,
+            siret,
+            apprentice,
+            status,
+            json.loads(terms),
+            json.loads(events),
+            start,
+            end,
+            None if schedule is None else json.loads(schedule),
+            None if error is None else json.loads(error),
+        )
+
+
+COLUMNS = (
+    "contract_id, cfa_id, employer_siret, apprentice, status, start_date, effective_end, terms, events,"
+    " schedule, error, updated_at"
+)
+UPSERT = (
+    f"INSERT INTO {{schema}}wage_contracts ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT (contract_id) DO UPDATE SET cfa_id=excluded.cfa_id, employer_siret=excluded.employer_siret,"
+    " apprentice=excluded.apprentice, status=excluded.status, start_date=excluded.start_date,"
+    " effective_end=excluded.effective_end, terms=excluded.terms, events=excluded.events,"
+    " schedule=excluded.schedule, error=excluded.error, updated_at=excluded.updated_at"
+)
+
+
+class WageViewQueries(ViewRecorder):
+    create_statements = CREATE
+
+    def save(
+        self,
+        cursor: Any,
+        contracts: Iterable[ContractRow],
+        history: Sequence[tuple[str, dict[str, Any]]],
+        reference: Sequence[tuple[str, str, str, str]],
+        updated_at: str,
+    ) -> None:
+        self.run_many(cursor, UPSERT, [c.to_params(updated_at) for c in contracts])
+        self.run_many(
+            cursor,
+            "INSERT INTO {schema}wage_history (contract_id, effective_date, cause, recorded_at,"
+            " entry) VALUES (?,?,?,?,?)",
+            [(cid, e["effective_date"], e["cause"], e["recorded_at"], json.dumps(e)) for cid, e in history],
+        )
+        self.run_many(
+            cursor,
+            "INSERT INTO {schema}wage_reference (series, effective_date, value, label) "
+            "VALUES (?,?,?,?) ON CONFLICT (series, effective_date) DO UPDATE SET "
+            "value=excluded.value, label=excluded.label",
+            reference,
+        )
+
+    def load(self, cursor: Any, contract_ids: Sequence[str]) -> dict[str, ContractRow]:
+        out: dict[str, ContractRow] = {}
+        for i in range(0, len(contract_ids), 500):
+            chunk = contract_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.fetch(
+                cursor, f"SELECT {COLUMNS} FROM {{schema}}wage_contracts WHERE contract_id IN ({marks})", chunk
+            ):
+                out[row[0]] = ContractRow.from_db(row)
+        return out
+
+    def running_on_or_after(self, cursor: Any, day: str) -> list[str]:
+        """Contracts whose minimum may still change from `day` (an effective date of reference data)."""
+        return [
+            r[0]
+            for r in self.fetch(
+                cursor,
+                "SELECT contract_id FROM {schema}wage_contracts WHERE effective_end >= ? ORDER BY contract_id",
+                (day,),
+            )
+        ]
+
+    def reference_rows(self) -> list[tuple[str, str, str, str]]:
+        return [
+            tuple(r)
+            for r in self.query(  # type: ignore[misc]
+                "SELECT series, effective_date, value, label FROM {schema}wage_reference "
+                "ORDER BY series, effective_date"
+            )
+        ]
+
+    # -- reads for the API and the tests ----------------------------------------------------------------
+    def contract(self, contract_id: str) -> ContractRow | None:
+        rows = self.query(f"SELECT {COLUMNS} FROM {{schema}}wage_contracts WHERE contract_id = ?", (contract_id,))
+        return ContractRow.from_db(rows[0]) if rows else None
+
+    def history(self, contract_id: str) -> list[dict[str, Any]]:
+        rows = self.query("SELECT entry FROM {schema}wage_history WHERE contract_id = ? ORDER BY seq", (contract_id,))
+        return [json.loads(r[0]) for r in rows]
+
+    def count_history(self) -> int:
+        return int(self.query("SELECT COUNT(*) FROM {schema}wage_history")[0][0])
+
+    def clear(self, tracking_name: str) -> None:
+        """Forget everything, tracking included, so the view rebuilds from the first event."""
+        with self.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+            for table in ("wage_contracts", "wage_history", "wage_reference"):
+                self.run(cursor, f"DELETE FROM {{schema}}{table}")
+            tracking_table = getattr(self, "tracking_table_name", "tracking")
+            self.run(cursor, f"DELETE FROM {{schema}}{tracking_table} WHERE application_name = ?", (tracking_name,))
+
+
+class SQLiteWageView(WageViewQueries, SQLiteView):
+    pass
+
+
+class PostgresWageView(WageViewQueries, PostgresView):
+    pass
