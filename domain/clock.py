@@ -108,7 +108,12 @@ def due_events(state: ClockState, today: date) -> list[DueEvent]:
     return [e for e in candidate_events(state) if e.effective_date <= today and e.key not in state.recorded_keys]
 
 
+def next_due(state: ClockState) -> DueEvent | None:
+    """The contract's next time-driven event not yet recorded: what the clock index keeps."""
+    return next((e for e in candidate_events(state) if e.key not in state.recorded_keys), None)
+
+
 def next_due_date(state: ClockState) -> date | None:
     """When this contract next needs the clock: the index a tick queries."""
-    pending = [e.effective_date for e in candidate_events(state) if e.key not in state.recorded_keys]
-    return min(pending) if pending else None
+    due = next_due(state)
+    return due.effective_date if due is not None else None

@@ -18,11 +18,15 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain.clock import DueEvent, due_events
 from domain.contract import Contract, contract_id_for
-from domain.events import event_payload, event_type
+from domain.events import event_json, event_payload, event_type
 from domain.reference_data import REFERENCE_DATA_ID, ReferenceData
 from domain.roster import MasterRoster, roster_id_for
 from domain.terms import check_terms, parse_terms
+from domain.wage.engine import Schedule, compute_schedule
+from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
+from domain.wage.reference import WageReference
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
 from ledger.persistence import BaseApplication
 
@@ -137,6 +141,28 @@ class Contracts(BaseApplication):
         """Record one event in its interfaces §3 JSON form (API, CLI). `by_service`: the clock's own events."""
         return self._change(contract_id, lambda c: c.record(payload, by_service=by_service), expected_version)
 
+    def advance_clock(self, contract_id: UUID, today: date, attempts: int = 5) -> list[DueEvent]:
+        """Record every time-driven event due by `today` and not yet recorded, oldest first, in one save.
+
+        Each event is recomputed from the state the previous one left (an implicit refusal stops the rest).
+        A concurrent tick that saved first makes this save fail; the retry then finds nothing left to do.
+        """
+        for _ in range(attempts):
+            contract = self.get_contract(contract_id)
+            master_before = contract.master_id
+            recorded: list[DueEvent] = []
+            while due := due_events(contract.clock_state(), today):
+                contract.record({"type": due[0].kind, **due[0].payload}, by_service=True)
+                recorded.append(due[0])
+            if not recorded:
+                return []
+            try:
+                self._save(*self._follow_rosters(contract, master_before), contract)
+            except ConcurrentChange:
+                continue
+            return recorded
+        raise ConcurrentChange(f"contract {contract_id} kept changing during the tick; retry", field="contract_id")
+
     # -- queries --------------------------------------------------------------------------------------
     def get_contract(self, contract_id: UUID) -> Contract:
         contract = self._find(contract_id)
@@ -161,6 +187,29 @@ class Contracts(BaseApplication):
             }
             for e in events
         ]
+
+    def wage_schedule(self, contract_id: UUID, as_of: datetime | None = None) -> Schedule:
+        """The month-by-month minimum from the recorded events, as the service knew it at `as_of` (bitemporal).
+
+        Contract events and reference data (SMIC, Luxembourg cotes) recorded after `as_of` are left out;
+        effective dates still place every fact in its month. Without `as_of`: what is known now.
+        """
+        events = [e for e in self.events.get(contract_id) if as_of is None or _timestamp(e) <= as_of]
+        if not events or event_type(events[0]) != "Drafted":
+            when = f" at {as_of.isoformat()}" if as_of is not None else ""
+            raise ContractNotFound(f"no contract {contract_id}{when}", field="contract_id")
+        terms = parse_terms(event_payload(events[0])["terms"])
+        facts = wage_facts(terms, [event_json(e) for e in events[1:] if event_type(e) in WAGE_FACT_EVENTS])
+        return compute_schedule(facts, self._wage_reference(as_of))
+
+    def _wage_reference(self, as_of: datetime | None) -> WageReference:
+        data = self.reference_data()
+        if as_of is not None:
+            known = [e for e in self.events.get(REFERENCE_DATA_ID) if _timestamp(e) <= as_of]
+            if not known:
+                return WageReference.seed()  # before the store's first start, the seeds were the reference
+            data = self.repository.get(REFERENCE_DATA_ID, version=known[-1].originator_version)
+        return WageReference.from_series(data.smic_history(), data.lu_cotes())
 
     def master_roster(self, master_id: str) -> MasterRoster:
         return self._roster(master_id)
@@ -277,10 +326,14 @@ class Contracts(BaseApplication):
             raise ConcurrentChange(f"{names} changed meanwhile; nothing was recorded, reload and retry") from None
 
 
-def _recorded_at(domain_event: object) -> str:
+def _timestamp(domain_event: object) -> datetime:
     """When the event was recorded: the library stamps every event with a UTC timestamp."""
     stamp: datetime = getattr(domain_event, "timestamp")  # noqa: B009 (not on the library's event protocol)
-    return stamp.isoformat()
+    return stamp
+
+
+def _recorded_at(domain_event: object) -> str:
+    return _timestamp(domain_event).isoformat()
 
 
 def _checked_key(key: str) -> str:

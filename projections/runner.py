@@ -2,7 +2,9 @@
 
 A pull loop over `select_notifications` works the same on POPO, SQLite and PostgreSQL (eventsourcing
 9.5.6 has no SQLite subscriptions). Each batch is applied with its tracking position in one transaction,
-so a crash between batches loses nothing and repeats nothing.
+so a crash between batches loses nothing and repeats nothing. Several processes may run the same
+projection: the tracking row lets one batch commit; the other's rolls back (IntegrityError) and it goes
+on from the new position.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -52,7 +55,12 @@ class ProjectionRunner:
             if not notes:
                 break
             mapper = self.app.mapper
-            self.projection.process([(n.id, self.translate(mapper.to_domain_event(n))) for n in notes])
+            try:
+                self.projection.process([(n.id, self.translate(mapper.to_domain_event(n))) for n in notes])
+            except IntegrityError:
+                if self.projection.position() == start:
+                    raise  # not a lost race: a real error
+                continue  # another process applied this batch first
             done += len(notes)
         return done
 

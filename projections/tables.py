@@ -36,10 +36,11 @@ class ViewRecorder:
 
     create_statements: tuple[str, ...] = ()
     dialect: _Dialect
+    datastore: Any  # given by the library's tracking recorder the view is mixed with
 
     @contextmanager
     def write(self, tracking: Tracking | None) -> Iterator[Any]:
-        with self.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+        with self.datastore.transaction(commit=True) as cursor:
             yield cursor
             if tracking is not None:
                 self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
@@ -56,12 +57,21 @@ class ViewRecorder:
         return self.dialect.tuples(cursor.fetchall())
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+        with self.datastore.transaction(commit=False) as cursor:
             return self.fetch(cursor, statement, params)
 
 
 class SQLiteView(ViewRecorder, SQLiteTrackingRecorder):
     dialect = _Dialect()
+
+    @contextmanager
+    def write(self, tracking: Tracking | None) -> Iterator[Any]:
+        with super().write(tracking) as cursor:
+            # The library opens a deferred transaction; a batch reads then writes, and a read snapshot cannot
+            # be upgraded once another process has written ("database is locked" without waiting). Taking the
+            # write lock first makes a concurrent follower wait for its turn instead (BEGIN IMMEDIATE).
+            cursor.execute("UPDATE tracking SET notification_id = notification_id WHERE 0")
+            yield cursor
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *(self.dialect.sql(s) for s in self.create_statements)]

@@ -19,6 +19,10 @@ from domain.terms import ContractTerms, SmcEntry, check_terms, parse_date, parse
 
 # Events a user records (interfaces §3) plus the service's own; those not listed in WAGE_EVENTS are
 # accepted in a schedule case and have no effect on the wage.
+# The recorded events that change a contract's wage facts (the others leave the minimum as it is).
+WAGE_FACT_EVENTS = frozenset(
+    {"ExamFailedExtended", "DisabilityRecognised", "SmcChanged", "Terminated", "TermsCorrected"}
+)
 KNOWN_EVENT_TYPES = frozenset(
     {
         "Drafted",

@@ -17,14 +17,14 @@ from eventsourcing.persistence import Tracking
 
 from domain import legal_parameters as law
 from domain.errors import DomainError
+from domain.events import event_payload, event_type
 from domain.terms import parse_terms
 from domain.wage.engine import Schedule, compute_schedule, schedule_json
-from domain.wage.facts import wage_facts
+from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
 from domain.wage.reference import WageReference
 from projections.wage.history import history_entry
 from projections.wage.view import ContractRow, WageViewQueries
 
-WAGE_EVENTS = frozenset({"ExamFailedExtended", "DisabilityRecognised", "SmcChanged", "Terminated", "TermsCorrected"})
 TIMELINE_EVENTS = frozenset({"AgeBracketReached", "ContractYearStarted"})
 STATUS_BY_EVENT = {
     "Signed": "signed",
@@ -35,6 +35,11 @@ STATUS_BY_EVENT = {
     "ExamFailedExtended": "extended",
 }
 SMIC, LU_COTE = "smic", "lu_cote"
+REFERENCE_EVENTS = frozenset({"ReferenceDataSeeded", "SmicRevalued", "LuxembourgCoteRecorded"})
+# Every event kind the projection reads; the others (master rosters, notices) never reach it.
+WAGE_INPUT_KINDS = (
+    REFERENCE_EVENTS | TIMELINE_EVENTS | WAGE_FACT_EVENTS | STATUS_BY_EVENT.keys() | {"Drafted", "FilingDecided"}
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,20 @@ class WageInput:
     payload: dict[str, Any]
     recorded_at: datetime
     event_id: str
+
+
+def wage_input(domain_event: Any) -> WageInput | None:
+    """What the projection reads of a recorded domain event (the translate step of its runner)."""
+    kind = event_type(domain_event)
+    if kind not in WAGE_INPUT_KINDS:
+        return None
+    return WageInput(
+        kind=kind,
+        aggregate_id=str(domain_event.originator_id),
+        payload=event_payload(domain_event),
+        recorded_at=domain_event.timestamp,
+        event_id=f"{domain_event.originator_id}:{domain_event.originator_version}",
+    )
 
 
 @dataclass
@@ -62,6 +81,7 @@ class WageProjection:
         self._load_reference()
 
     def _load_reference(self) -> None:
+        self._applied = self.position()
         self.smic: dict[date, law.SmicRevaluation] = {}
         self.cotes: dict[date, law.LuxembourgCote] = {}
         for series, day, value, label in self.view.reference_rows():
@@ -90,13 +110,22 @@ class WageProjection:
         """Apply a batch of notifications (id, input or None for events the view ignores) atomically."""
         if not items:
             return
+        if self.position() != self._applied:  # another process moved the view: its reference series too
+            self._load_reference()
         last_id = items[-1][0]
         batch = _Batch()
-        with self.view.write(Tracking(self.tracking_name, last_id)) as cursor:
-            for _, item in items:
-                if item is not None:
-                    self._apply(cursor, item, batch)
-            self.view.save(cursor, batch.rows.values(), batch.history, batch.reference, datetime.now(UTC).isoformat())
+        try:
+            with self.view.write(Tracking(self.tracking_name, last_id)) as cursor:
+                for _, item in items:
+                    if item is not None:
+                        self._apply(cursor, item, batch)
+                self.view.save(
+                    cursor, batch.rows.values(), batch.history, batch.reference, datetime.now(UTC).isoformat()
+                )
+        except BaseException:
+            self._load_reference()  # the batch rolled back: forget the reference rows it had read
+            raise
+        self._applied = last_id
 
     def _row(self, cursor: Any, contract_id: str, batch: _Batch) -> ContractRow | None:
         if contract_id not in batch.rows:
@@ -107,7 +136,7 @@ class WageProjection:
         return batch.rows[contract_id]
 
     def _apply(self, cursor: Any, item: WageInput, batch: _Batch) -> None:
-        if item.kind in ("SmicRevalued", "LuxembourgCoteRecorded", "ReferenceDataSeeded"):
+        if item.kind in REFERENCE_EVENTS:
             self._apply_reference(cursor, item, batch)
             return
         if item.kind == "Drafted":
@@ -139,7 +168,7 @@ class WageProjection:
         if item.kind in TIMELINE_EVENTS:
             after = self._compute(row)
             self._note(batch, row, item.kind, date.fromisoformat(item.payload["effective_date"]), after, after, item)
-        elif item.kind in WAGE_EVENTS:
+        elif item.kind in WAGE_FACT_EVENTS:
             before = self._compute(row)
             row.events.append({"type": item.kind, **item.payload})
             after = self._compute(row)

@@ -159,7 +159,7 @@ class WageViewQueries(ViewRecorder):
 
     def clear(self, tracking_name: str) -> None:
         """Forget everything, tracking included, so the view rebuilds from the first event."""
-        with self.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+        with self.datastore.transaction(commit=True) as cursor:
             for table in ("wage_contracts", "wage_history", "wage_reference"):
                 self.run(cursor, f"DELETE FROM {{schema}}{table}")
             tracking_table = getattr(self, "tracking_table_name", "tracking")

@@ -1,0 +1,41 @@
+"""`ledger scheduler`: the long-lived clock process (catch-up at start, then daily after midnight, Paris).
+
+Run one next to the API (`ledger serve`); running two is harmless (each event is recorded once) but
+wasteful. Projections are followed in the background so the clock index stays current between ticks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+
+from ledger.clock import tick
+from ledger.system import bootstrap_ledger
+from ledger.time import paris_today
+from scheduler.wakeup import run_forever
+
+log = logging.getLogger("ledger.scheduler")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("scheduler", help="run the clock process: a catch-up tick now, then one daily at 00:05 Paris")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    ledger = bootstrap_ledger()
+    ledger.follow()
+
+    def run_tick() -> None:
+        report = tick(ledger, paris_today())
+        log.info(json.dumps({"event": "clock.tick", **report.as_dict(), "events": None}))
+
+    try:
+        run_forever(run_tick)
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        ledger.close()
+    return 0

@@ -1,0 +1,96 @@
+"""The running system: the Contracts application and the projections that follow its event log.
+
+Entrypoints build one `Ledger` through `bootstrap_ledger()` (CLI, HTTP API, scheduler, tests). Commands
+go to `ledger.contracts`; `sync()` brings every projection up to the last recorded event (each batch
+exactly once, whichever process gets there first); `follow()` keeps them following in the background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+from uuid import UUID
+
+from domain.clock import ClockState
+from ledger.application import Contracts
+from ledger.bootstrap import bootstrap
+from ledger.errors import ContractNotFound
+from ledger.settings import Settings
+from projections.clock.projection import ClockIndexProjection, clock_input
+from projections.clock.view import ClockIndexQueries, PostgresClockIndex, SQLiteClockIndex
+from projections.runner import ProjectionRunner
+from projections.views import build_view
+from projections.wage.projection import WageProjection, wage_input
+from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries
+
+
+@dataclass
+class Ledger:
+    contracts: Contracts
+    wages: WageProjection
+    clock_index: ClockIndexProjection
+    runners: list[ProjectionRunner] = field(default_factory=list)
+
+    @property
+    def wage_view(self) -> WageViewQueries:
+        return self.wages.view
+
+    @property
+    def clock_view(self) -> ClockIndexQueries:
+        return self.clock_index.view
+
+    @property
+    def wage_runner(self) -> ProjectionRunner:
+        return self.runners[0]
+
+    @property
+    def clock_runner(self) -> ProjectionRunner:
+        return self.runners[1]
+
+    def sync(self) -> int:
+        """Apply every recorded event not yet in the projections; returns how many notifications were read."""
+        return sum(runner.catch_up() for runner in self.runners)
+
+    def follow(self, interval: float = 0.5) -> None:
+        for runner in self.runners:
+            runner.start(interval)
+
+    def rebuild(self) -> None:
+        """Forget the projections' state; the next `sync()` replays the whole log."""
+        self.wages.rebuild()
+        self.clock_index.rebuild()
+
+    def close(self) -> None:
+        for runner in self.runners:
+            runner.stop()
+        self.contracts.close()
+        for view in (self.wage_view, self.clock_view):
+            view.datastore.close()
+
+
+def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[str, str] | None = None) -> Ledger:
+    contracts = bootstrap(settings, env_overrides)
+    env: Mapping[str, str] = contracts.env  # the persistence settings the application resolved
+    upstream = contracts.name
+    wage_view = cast(WageViewQueries, build_view(env, SQLiteWageView, PostgresWageView))
+    clock_view = cast(ClockIndexQueries, build_view(env, SQLiteClockIndex, PostgresClockIndex))
+    wages = WageProjection(wage_view, upstream)
+    clock = ClockIndexProjection(clock_view, upstream, _state_loader(contracts))
+    ledger = Ledger(contracts, wages, clock)
+    ledger.runners = [
+        ProjectionRunner(contracts, wages, wage_input),
+        ProjectionRunner(contracts, clock, clock_input),
+    ]
+    return ledger
+
+
+def _state_loader(contracts: Contracts) -> Any:
+    def load(contract_id: str) -> tuple[ClockState, str | None] | None:
+        try:
+            contract = contracts.get_contract(UUID(contract_id))
+        except ContractNotFound:
+            return None
+        return contract.clock_state(), contract.cfa_id
+
+    return load

@@ -1,0 +1,68 @@
+"""Keeps the clock index from the contract events (exactly-once, with tracking, rebuildable).
+
+The next due event is a pure function of a contract's state (`domain.clock.next_due`), so the projection
+reads the contract's current state rather than re-deriving it from the event alone. Reading a state newer
+than the event is harmless: the index can only be early (a tick then finds nothing due and the entry is
+refreshed), never late, because every recorded contract event brings the entry up to date again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+
+from domain.clock import ClockState, next_due
+from domain.contract import Contract
+from projections.clock.view import ClockIndexQueries
+
+
+def clock_input(domain_event: Any) -> str | None:
+    """The contract a recorded event concerns (the translate step of the runner), None for other aggregates."""
+    return str(domain_event.originator_id) if isinstance(domain_event, Contract.Event) else None
+
+
+class ClockIndexProjection:
+    def __init__(
+        self,
+        view: ClockIndexQueries,
+        upstream_name: str,
+        load_state: Callable[[str], tuple[ClockState, str | None] | None],
+    ) -> None:
+        self.view = view
+        self.tracking_name = f"{upstream_name}->clock"
+        self.load_state = load_state  # contract id → (clock state, CFA id), None if gone
+
+    def position(self) -> int | None:
+        return self.view.max_tracking_id(self.tracking_name)  # type: ignore[attr-defined]
+
+    def rebuild(self) -> None:
+        self.view.clear(self.tracking_name)
+
+    def process(self, items: Sequence[tuple[int, str | None]]) -> None:
+        if not items:
+            return
+        ids = sorted({cid for _, cid in items if cid is not None})
+        now = datetime.now(UTC).isoformat()
+        rows = [row for row in (self.row(cid, now) for cid in ids) if row is not None]
+        with self.view.write(Tracking(self.tracking_name, items[-1][0])) as cursor:
+            self.view.save(cursor, rows)
+
+    def refresh(self, contract_id: str) -> None:
+        """Rewrite one entry from the contract's current state, outside the event stream (a pure function)."""
+        row = self.row(contract_id, datetime.now(UTC).isoformat())
+        if row is not None:
+            with self.view.write(None) as cursor:
+                self.view.save(cursor, [row])
+
+    def row(self, contract_id: str, now: str) -> tuple[Any, ...] | None:
+        loaded = self.load_state(contract_id)
+        if loaded is None:
+            return None
+        state, cfa_id = loaded
+        due = next_due(state)
+        if due is None:
+            return (contract_id, None, None, None, state.status, cfa_id, now)
+        return (contract_id, due.effective_date.isoformat(), due.kind, due.key, state.status, cfa_id, now)
