@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from domain import legal_parameters as law
 from projections.views import build_view
 from projections.wage.projection import WageInput, WageProjection
-from projections.wage.view import PostgresWageView, SQLiteWageView
+from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries
 from tests.wage.builders import terms
 
 SEED = {
@@ -48,7 +48,7 @@ class Feed:
 @pytest.fixture()
 def projection(tmp_path: Path) -> WageProjection:
     env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "view.sqlite3")}
-    view = build_view(env, SQLiteWageView, PostgresWageView)
+    view = cast(WageViewQueries, build_view(env, SQLiteWageView, PostgresWageView))
     return WageProjection(view, "Contracts")
 
 
