@@ -23,7 +23,7 @@ from domain import legal_parameters as law
 from domain.clock import ClockState
 from domain.dates import add_working_days
 from domain.errors import IllegalTransition, InvalidEvent, InvalidTerms
-from domain.terms import ContractTerms, check_terms, parse_date, parse_money, parse_terms
+from domain.terms import ContractTerms, check_terms, has_control_characters, parse_date, parse_money, parse_terms
 from domain.wage.facts import check_extension, check_termination, check_within_contract, deep_merge
 from domain.wage.milestones import bracket_switches, credited_months, year_starts
 
@@ -564,6 +564,8 @@ def _check_reason(reason: Any) -> None:
         raise InvalidEvent("reason must be a non-empty text", field="reason")
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidEvent(f"reason is longer than {MAX_REASON_LENGTH} characters", field="reason")
+    if has_control_characters(reason):
+        raise InvalidEvent("reason contains control characters", field="reason")
 
 
 class _Payload:
@@ -594,6 +596,10 @@ class _Payload:
         value = self._get(key, default)
         if not isinstance(value, str):
             raise InvalidEvent(f"{key} must be a text", field=key)
+        if len(value) > MAX_REASON_LENGTH or has_control_characters(value):
+            raise InvalidEvent(
+                f"{key} must be a text of at most {MAX_REASON_LENGTH} characters, no control characters", field=key
+            )
         return value
 
     def boolean(self, key: str, default: Any = ...) -> bool:

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import legal_parameters as law
 from domain.errors import ReferenceDataError
+from domain.terms import has_control_characters
 
 REFERENCE_DATA_ID = uuid5(NAMESPACE_URL, "apprenticeship-ledger/reference-data")
 CENT = Decimal("0.01")
@@ -45,9 +46,16 @@ def _positive_cents(value: Decimal, fld: str, rule: str) -> None:
 
 
 def _label(value: str, fld: str, rule: str) -> None:
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_LABEL_LENGTH:
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > MAX_LABEL_LENGTH
+        or has_control_characters(value)
+    ):
         raise ReferenceDataError(
-            f"{fld} must be a non-empty text of at most {MAX_LABEL_LENGTH} characters", field=fld, rule=rule
+            f"{fld} must be a non-empty text of at most {MAX_LABEL_LENGTH} characters, no control characters",
+            field=fld,
+            rule=rule,
         )
 
 

@@ -141,6 +141,13 @@ def _decimal_json(v: Decimal) -> Any:
 # ---------------------------------------------------------------------------------------------------------
 # Parsing helpers: each names the field in its error.
 _MISSING = object()
+# Control characters (tab and line breaks aside) are never part of a name, an id or a reason, and
+# PostgreSQL text columns cannot even hold a NUL: refused wherever a text enters the ledger.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(value: str) -> bool:
+    return CONTROL_CHARACTERS.search(value) is not None
 
 
 class _Reader:
@@ -168,6 +175,8 @@ class _Reader:
             raise InvalidTerms(f"{self._f(key)} must be a non-empty string", field=self._f(key))
         if len(v) > max_len:
             raise InvalidTerms(f"{self._f(key)} is longer than {max_len} characters", field=self._f(key))
+        if has_control_characters(v):
+            raise InvalidTerms(f"{self._f(key)} contains control characters", field=self._f(key))
         return v
 
     def date(self, key: str, default: Any = _MISSING) -> Any:

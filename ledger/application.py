@@ -27,6 +27,7 @@ from domain.terms import check_terms, parse_terms
 from domain.wage.engine import Schedule, compute_schedule
 from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
 from domain.wage.reference import WageReference
+from ledger.access import KeyManagement
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
 from ledger.persistence import BaseApplication
 
@@ -40,7 +41,7 @@ class DraftResult:
     version: int
 
 
-class Contracts(BaseApplication):
+class Contracts(KeyManagement, BaseApplication):
     # A contract has tens of events; snapshots are not needed for speed, but the path is kept working.
     snapshotting_intervals = {Contract: 50}
 

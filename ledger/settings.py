@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     postgres_dbname: str = Field(default="", validation_alias="POSTGRES_DBNAME")
     postgres_schema: str = Field(default="", validation_alias="POSTGRES_SCHEMA")
 
+    # HTTP API (`ledger serve`)
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    api_max_body_bytes: int = Field(default=64 * 1024, ge=1024)  # a contract's terms are ~1 KiB
+    log_level: str = "INFO"
+    # How often the projections look for new events in a long-lived process (seconds); a local write
+    # wakes them at once.
+    follow_interval: float = Field(default=0.5, gt=0)
+
     @model_validator(mode="after")
     def _resolve_url(self) -> Settings:
         if not self.database_url:

@@ -56,6 +56,11 @@ class Ledger:
         for runner in self.runners:
             runner.start(interval)
 
+    def poke(self) -> None:
+        """A local write happened: wake the following projections now rather than at their next interval."""
+        for runner in self.runners:
+            runner.poke()
+
     def rebuild(self) -> None:
         """Forget the projections' state; the next `sync()` replays the whole log."""
         self.wages.rebuild()

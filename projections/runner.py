@@ -42,11 +42,20 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
 
     def catch_up(self, limit: int | None = None) -> int:
-        """Process every notification not yet tracked (at most `limit`); returns how many."""
+        """Process every notification not yet tracked (at most `limit`); returns how many.
+
+        Request threads call this before reading the view (read-your-writes) while the follower thread
+        calls it too: the lock keeps them from applying the same batch twice over in one process.
+        """
+        with self._lock:
+            return self._catch_up(limit)
+
+    def _catch_up(self, limit: int | None) -> int:
         done = 0
         while limit is None or done < limit:
             start = self.projection.position()

@@ -22,6 +22,7 @@ from ledger.application import Contracts
 from ledger.bootstrap import bootstrap
 from ledger.persistence import eventsourcing_env
 from ledger.settings import PostgresStore, Settings, parse_database_url
+from ledger.system import Ledger, bootstrap_ledger
 
 BACKENDS = ("memory", "sqlite", "postgres")
 POSTGRES_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
@@ -118,3 +119,23 @@ def app(make_app: Callable[[], Contracts]) -> Contracts:
 
 def shares_store(env: dict[str, str]) -> bool:
     return env["PERSISTENCE_MODULE"] != "eventsourcing.popo"
+
+
+@pytest.fixture
+def make_ledger(backend: dict[str, str]) -> Iterator[Callable[[], Ledger]]:
+    """Build whole ledgers (application + projections) on the test's store; closed after the test."""
+    built: list[Ledger] = []
+
+    def make() -> Ledger:
+        ledger = bootstrap_ledger(Settings(database_url="memory:"), env_overrides=backend)
+        built.append(ledger)
+        return ledger
+
+    yield make
+    for ledger in built:
+        ledger.close()
+
+
+@pytest.fixture
+def ledger(make_ledger: Callable[[], Ledger]) -> Ledger:
+    return make_ledger()

@@ -20,7 +20,7 @@ from domain.errors import DomainError
 from domain.events import event_payload, event_type
 from domain.terms import parse_terms
 from domain.wage.engine import Schedule, compute_schedule, schedule_json
-from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
+from domain.wage.facts import WAGE_FACT_EVENTS, deep_merge, wage_facts
 from domain.wage.reference import WageReference
 from projections.wage.history import history_entry
 from projections.wage.view import ContractRow, WageViewQueries
@@ -142,16 +142,8 @@ class WageProjection:
         if item.kind == "Drafted":
             p = item.payload
             terms = p["terms"]
-            a = terms["apprentice"]
-            row = ContractRow(
-                item.aggregate_id,
-                p.get("cfa_id"),
-                terms["employer"].get("siret"),
-                f"{a['first_name']} {a['last_name']}",
-                "drafted",
-                terms,
-                [],
-            )
+            row = ContractRow(item.aggregate_id, p.get("cfa_id"), None, "", "drafted", terms, [])
+            _name_parties(row, terms)
             batch.rows[item.aggregate_id] = row
             after = self._compute(row)
             self._note(batch, row, "Drafted", date.fromisoformat(terms["start_date"]), None, after, item)
@@ -171,6 +163,8 @@ class WageProjection:
         elif item.kind in WAGE_FACT_EVENTS:
             before = self._compute(row)
             row.events.append({"type": item.kind, **item.payload})
+            if item.kind == "TermsCorrected":
+                _name_parties(row, _latest_terms(row))
             after = self._compute(row)
             self._note(batch, row, item.kind, self._effective(item, before, after), before, after, item)
 
@@ -261,3 +255,19 @@ class WageProjection:
         )
         if entry is not None:
             batch.history.append((row.contract_id, entry))
+
+
+def _name_parties(row: ContractRow, terms: dict[str, Any]) -> None:
+    """The columns lists and tenant filters read: the apprentice's name and the employer's SIRET."""
+    a = terms["apprentice"]
+    row.apprentice = f"{a['first_name']} {a['last_name']}"
+    row.employer_siret = terms["employer"].get("siret")
+
+
+def _latest_terms(row: ContractRow) -> dict[str, Any]:
+    """The drafted terms with every correction applied, whole (`terms`) or partial (`changes`)."""
+    terms = row.terms
+    for e in row.events:
+        if e["type"] == "TermsCorrected":
+            terms = e["terms"] if isinstance(e.get("terms"), dict) else deep_merge(terms, e.get("changes") or {})
+    return terms

@@ -150,6 +150,44 @@ class WageViewQueries(ViewRecorder):
         rows = self.query(f"SELECT {COLUMNS} FROM {{schema}}wage_contracts WHERE contract_id = ?", (contract_id,))
         return ContractRow.from_db(rows[0]) if rows else None
 
+    def page(
+        self,
+        *,
+        cfa_id: str | None = None,
+        employer_siret: str | None = None,
+        statuses: Sequence[str] = (),
+        apprentice: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[int, list[ContractRow]]:
+        """One page of contracts matching every filter given, newest start first, and the total count."""
+        where, params = ["1=1"], []
+        for column, value in (("cfa_id", cfa_id), ("employer_siret", employer_siret)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if statuses:
+            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            params += list(statuses)
+        if apprentice:
+            escaped = apprentice.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("LOWER(apprentice) LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+        if ids is not None:
+            if not ids:
+                return 0, []
+            where.append(f"contract_id IN ({','.join('?' * len(ids))})")
+            params += list(ids)
+        condition = " AND ".join(where)
+        total = int(self.query(f"SELECT COUNT(*) FROM {{schema}}wage_contracts WHERE {condition}", params)[0][0])
+        rows = self.query(
+            f"SELECT {COLUMNS} FROM {{schema}}wage_contracts WHERE {condition}"
+            " ORDER BY start_date DESC, contract_id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return total, [ContractRow.from_db(r) for r in rows]
+
     def history(self, contract_id: str) -> list[dict[str, Any]]:
         rows = self.query("SELECT entry FROM {schema}wage_history WHERE contract_id = ? ORDER BY seq", (contract_id,))
         return [json.loads(r[0]) for r in rows]

@@ -1,0 +1,70 @@
+"""The FastAPI application: `create_app()` wires the one `Ledger` of the process to the routers.
+
+`ledger serve` calls `create_app()` with nothing: the ledger is bootstrapped from the settings, its
+projections follow the event log in the background while the app runs, and everything is closed on
+shutdown. Tests pass their own ledger and a fixed `today`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date
+
+from fastapi import FastAPI
+
+from api import problems
+from api.middleware import RequestContext
+from api.routes import contracts, health, reference, simulations
+from ledger.settings import Settings
+from ledger.system import Ledger, bootstrap_ledger
+from ledger.time import paris_today
+
+DESCRIPTION = """
+French apprenticeship contracts for CFAs and employers: the contract's life as events, and the apprentice's
+**legal minimum wage for every month, to the cent**, with the rule and the article behind every figure.
+
+**Authentication**: every route but the health checks takes an API key, `Authorization: Bearer al_…`
+(create one with `ledger keys create`). A CFA key drafts and changes its own contracts; an employer key
+reads the contracts of its SIRET; an admin key records reference data (SMIC, Luxembourg index).
+
+**Concurrency**: a contract's `ETag` is its version. Commands require `If-Match` (412 when stale, 428 when
+missing). `POST /contracts` honours `Idempotency-Key`: a retry answers 200 with the same contract.
+
+**Errors** are RFC 9457 `application/problem+json`: `type`, `title`, `detail`, the `field` and the `rule`
+(article). A refused command records nothing.
+"""
+
+
+def create_app(
+    ledger: Ledger | None = None,
+    settings: Settings | None = None,
+    today: Callable[[], date] = paris_today,
+) -> FastAPI:
+    settings = settings if settings is not None else Settings()
+    owned = ledger is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if owned:
+            app.state.ledger = bootstrap_ledger(settings)
+            app.state.ledger.follow(settings.follow_interval)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.ledger.close()
+
+    app = FastAPI(
+        title="apprenticeship-ledger",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.ledger = ledger
+    app.state.today = today
+    problems.install(app)
+    app.add_middleware(RequestContext, max_body_bytes=settings.api_max_body_bytes)
+    for module in (contracts, simulations, reference, health):
+        app.include_router(module.router)
+    return app

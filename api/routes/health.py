@@ -1,0 +1,30 @@
+"""/healthz (the process answers) and /readyz (the store answers, and how far behind the projections are)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import LedgerDep
+from api.problems import ApiProblem
+
+router = APIRouter(tags=["health"])
+log = logging.getLogger("api")
+
+
+@router.get("/healthz", summary="The process is up")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The store answers; projection lag in events")
+def readyz(ledger: LedgerDep) -> dict[str, Any]:
+    try:
+        last = ledger.contracts.recorder.max_notification_id() or 0
+        lag = {type(r.projection).__name__: last - (r.projection.position() or 0) for r in ledger.runners}
+    except Exception as e:  # any store failure means "not ready"; the cause is logged, not shown
+        log.warning("readiness check failed: %s", e)
+        raise ApiProblem(503, "store-unavailable", "The store does not answer", "see the service's logs") from None
+    return {"status": "ready", "last_event": last, "projection_lag": lag}

@@ -1,0 +1,29 @@
+"""/simulations: the `ledger schedule` computation for one case over HTTP; nothing is stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import LedgerDep, PrincipalDep
+from api.routes.contracts import ProblemResponses
+from api.schemas import ScheduleOut, SimulationIn
+from domain.wage.cases import schedule_for
+from domain.wage.engine import schedule_json
+from domain.wage.reference import WageReference
+
+router = APIRouter(prefix="/simulations", tags=["simulations"])
+
+
+@router.post(
+    "/schedule",
+    response_model=ScheduleOut,
+    responses={k: v for k, v in ProblemResponses.items() if k in (401, 422)},
+    summary="The month-by-month minimum for terms and events (interfaces §2), without recording anything",
+)
+def simulate_schedule(ledger: LedgerDep, _: PrincipalDep, case: SimulationIn) -> dict[str, Any]:
+    data = ledger.contracts.reference_data()
+    reference = WageReference.from_series(data.smic_history(), data.lu_cotes())
+    schedule, warnings = schedule_for(case.terms.as_terms(), case.events, reference)
+    return {"id": "simulation", "months": schedule_json(schedule), "warnings": warnings}
