@@ -16,9 +16,8 @@ from domain.reference_data import monthly_smic
 from domain.terms import parse_date, parse_money
 
 router = APIRouter(prefix="/reference", tags=["reference data"])
-AdminResponses: dict[int | str, dict[str, Any]] = {k: v for k, v in ProblemResponses.items() if k in (401, 422)} | {
-    403: {"description": "Not an admin key", "content": {"application/problem+json": {}}}
-}
+AdminResponses: dict[int | str, dict[str, Any]] = {k: ProblemResponses[k] for k in (401, 422)}
+AdminResponses[403] = {"description": "Not an admin key", "content": {"application/problem+json": {}}}
 
 
 @router.get("", response_model=ReferenceOut, summary="Every SMIC value and Luxembourg cote recorded, oldest first")
