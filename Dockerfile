@@ -12,4 +12,4 @@ RUN pip install .
 # An unprivileged user; the default SQLite store (var/) is then writable under /app.
 RUN useradd --create-home ledger && mkdir -p /app/var && chown ledger /app/var
 USER ledger
-CMD ["ledger", "demo"]
+CMD ["ledger", "serve", "--host", "0.0.0.0", "--port", "8000"]
