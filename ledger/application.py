@@ -44,6 +44,7 @@ class DraftResult:
 class Contracts(KeyManagement, BaseApplication):
     # A contract has tens of events; snapshots are not needed for speed, but the path is kept working.
     snapshotting_intervals = {Contract: 50}
+    _reference_cache: tuple[int, WageReference] | None = None  # (reference data version, its series)
 
     # -- drafting -----------------------------------------------------------------------------------
     def draft_contract(
@@ -203,13 +204,23 @@ class Contracts(KeyManagement, BaseApplication):
         facts = wage_facts(terms, [event_json(e) for e in events[1:] if event_type(e) in WAGE_FACT_EVENTS])
         return compute_schedule(facts, self._wage_reference(as_of))
 
-    def _wage_reference(self, as_of: datetime | None) -> WageReference:
+    def current_wage_reference(self) -> WageReference:
+        """The reference series now, rebuilt only when a revaluation was recorded since the last call."""
+        cached = self._reference_cache
+        if cached is not None and next(self.events.get(REFERENCE_DATA_ID, gt=cached[0], limit=1), None) is None:
+            return cached[1]
         data = self.reference_data()
-        if as_of is not None:
-            known = [e for e in self.events.get(REFERENCE_DATA_ID) if _timestamp(e) <= as_of]
-            if not known:
-                return WageReference.seed()  # before the store's first start, the seeds were the reference
-            data = self.repository.get(REFERENCE_DATA_ID, version=known[-1].originator_version)
+        reference = WageReference.from_series(data.smic_history(), data.lu_cotes())
+        self._reference_cache = (data.version, reference)
+        return reference
+
+    def _wage_reference(self, as_of: datetime | None) -> WageReference:
+        if as_of is None:
+            return self.current_wage_reference()
+        known = [e for e in self.events.get(REFERENCE_DATA_ID) if _timestamp(e) <= as_of]
+        if not known:
+            return WageReference.seed()  # before the store's first start, the seeds were the reference
+        data = self.repository.get(REFERENCE_DATA_ID, version=known[-1].originator_version)
         return WageReference.from_series(data.smic_history(), data.lu_cotes())
 
     def master_roster(self, master_id: str) -> MasterRoster:

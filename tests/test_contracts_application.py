@@ -244,3 +244,17 @@ def test_the_polling_sqlite_subscription_delivers_events_written_by_another_proc
     finally:
         reader.close()
         writer.close()
+
+
+def test_a_revaluation_recorded_by_another_process_reaches_the_cached_reference(
+    backend: dict[str, str], make_app: Callable[[], Contracts]
+) -> None:
+    if not shares_store(backend):
+        pytest.skip("an in-memory store is private to its process")
+    reader, admin = make_app(), make_app()
+    cid = reader.draft_contract(terms(), "k").contract_id
+    before = {m.key: m.amount for m in reader.wage_schedule(cid).months}  # fills the reader's cache
+    hourly = Decimal("12.50")
+    assert admin.record_smic_revaluation(date(2026, 9, 1), hourly, monthly_smic(hourly), "hypothetical")
+    after = {m.key: m.amount for m in reader.wage_schedule(cid).months}
+    assert before["2026-08"] == after["2026-08"] and after["2026-09"] > before["2026-09"]

@@ -11,7 +11,6 @@ from api.routes.contracts import ProblemResponses
 from api.schemas import ScheduleOut, SimulationIn
 from domain.wage.cases import schedule_for
 from domain.wage.engine import schedule_json
-from domain.wage.reference import WageReference
 
 router = APIRouter(prefix="/simulations", tags=["simulations"])
 
@@ -23,7 +22,5 @@ router = APIRouter(prefix="/simulations", tags=["simulations"])
     summary="The month-by-month minimum for terms and events (interfaces §2), without recording anything",
 )
 def simulate_schedule(ledger: LedgerDep, _: PrincipalDep, case: SimulationIn) -> dict[str, Any]:
-    data = ledger.contracts.reference_data()
-    reference = WageReference.from_series(data.smic_history(), data.lu_cotes())
-    schedule, warnings = schedule_for(case.terms.as_terms(), case.events, reference)
+    schedule, warnings = schedule_for(case.terms.as_terms(), case.events, ledger.contracts.current_wage_reference())
     return {"id": "simulation", "months": schedule_json(schedule), "warnings": warnings}
