@@ -220,7 +220,7 @@ class Contracts(KeyManagement, BaseApplication):
         known = [e for e in self.events.get(REFERENCE_DATA_ID) if _timestamp(e) <= as_of]
         if not known:
             return WageReference.seed()  # before the store's first start, the seeds were the reference
-        data = self.repository.get(REFERENCE_DATA_ID, version=known[-1].originator_version)
+        data: Any = self.repository.get(REFERENCE_DATA_ID, version=known[-1].originator_version)
         return WageReference.from_series(data.smic_history(), data.lu_cotes())
 
     def master_roster(self, master_id: str) -> MasterRoster:
