@@ -76,6 +76,18 @@ class CrossBorder:
 
 
 @dataclass(frozen=True)
+class FundingTerms:
+    """What the OPCO's funding depends on beyond the other terms (funding-rules §2.3); all optional."""
+
+    disability_majoration: Decimal | None = None  # per contract year, from the référentiel modules (D6332-82)
+    distance_learning: bool = False  # at least 80 % of the training at a distance (D6332-82-1)
+    new_employer_after_rupture: bool = False  # employer participation of 200 € instead of 750 € (R6332-25-1)
+
+
+NO_FUNDING_TERMS = FundingTerms()
+
+
+@dataclass(frozen=True)
 class Master:
     id: str
     name: str | None = None
@@ -104,11 +116,15 @@ class ContractTerms:
     cross_border: CrossBorder | None = None
     master: Master | None = None
     age_limit_exception: str | None = None
+    funding: FundingTerms = NO_FUNDING_TERMS
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON data (ISO dates, money as strings), the shape of interfaces §1."""
-        return _jsonable(asdict(self, dict_factory=_without_extra))
+        data: dict[str, Any] = _jsonable(asdict(self, dict_factory=_without_extra))
+        if self.funding == NO_FUNDING_TERMS:
+            del data["funding"]  # terms drafted before the funding fields existed keep their exact JSON
+        return data
 
 
 def _without_extra(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -382,6 +398,17 @@ def parse_terms(raw: Any) -> ContractTerms:
             field="age_limit_exception",
             rule="L6222-2",
         )
+    funding = NO_FUNDING_TERMS
+    f = r.sub("funding", optional=True)
+    if f is not None:
+        majoration = f.get("disability_majoration", None)
+        funding = FundingTerms(
+            disability_majoration=None
+            if majoration is None
+            else parse_money(majoration, "funding.disability_majoration"),
+            distance_learning=f.boolean("distance_learning", False),
+            new_employer_after_rupture=f.boolean("new_employer_after_rupture", False),
+        )
     return ContractTerms(
         apprentice=apprentice,
         employer=employer,
@@ -396,6 +423,7 @@ def parse_terms(raw: Any) -> ContractTerms:
         cross_border=cross,
         master=master,
         age_limit_exception=exception,
+        funding=funding,
     )
 
 
