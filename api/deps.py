@@ -62,22 +62,22 @@ CfaDep = Annotated[Principal, Depends(require_cfa)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
 
 
-def not_found(contract_id: object) -> ContractNotFound:
-    return ContractNotFound(f"no contract {contract_id}", field="contract_id")
+def not_found(contract_id: UUID | None) -> ContractNotFound:
+    return ContractNotFound(f"no contract {contract_id}" if contract_id else "no such contract", field="contract_id")
 
 
 def parse_contract_id(contract_id: str) -> UUID:
     try:
         return UUID(contract_id)
     except ValueError:
-        raise not_found(contract_id) from None
+        raise not_found(None) from None  # the raw path is not echoed back
 
 
 def readable_contract(contract_id: str, ledger: LedgerDep, principal: PrincipalDep) -> Contract:
     contract = ledger.contracts.get_contract(parse_contract_id(contract_id))
     siret = contract.terms_data["employer"].get("siret")
     if not principal.may_read(contract.cfa_id, siret):
-        raise not_found(contract_id)
+        raise not_found(contract.id)
     return contract
 
 

@@ -14,9 +14,13 @@ import uuid
 from typing import Any
 
 from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.problems import PROBLEM_JSON, problem_body
+
 access_log = logging.getLogger("api.access")
+log = logging.getLogger("api")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -46,12 +50,6 @@ def configure_logging(level: str) -> None:
     root.setLevel(level.upper())
 
 
-def _problem(status: int, slug: str, title: str, detail: str, request_id: str) -> bytes:
-    return json.dumps(
-        {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, "request_id": request_id}
-    ).encode()
-
-
 class RequestContext:
     """Request id (the caller's X-Request-ID if sane, else a new one), access log, body size limit."""
 
@@ -70,18 +68,23 @@ class RequestContext:
         started = time.perf_counter()
         status = 500
 
+        started = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started = message["status"], True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
             declared = headers.get("content-length")
-            if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-                await self._refuse(send_with_id, request_id)
+            if declared is not None and not (declared.isascii() and declared.isdigit()):
+                await self._problem(send_with_id, scope, request_id, 400, "invalid-request", "Invalid Content-Length")
+                return
+            if declared is not None and int(declared) > self.max_body_bytes:
+                await self._problem(send_with_id, scope, request_id, 413, "body-too-large", "The body is too large")
                 return
             received = 0
 
@@ -94,7 +97,13 @@ class RequestContext:
                         raise HTTPException(413, f"the request body is larger than {self.max_body_bytes} bytes")
                 return message
 
-            await self.app(scope, counted_receive, send_with_id)
+            try:
+                await self.app(scope, counted_receive, send_with_id)
+            except Exception:  # anything unexpected: logged with the request id, a bare 500, no trace leaks
+                status = 500
+                log.exception("unhandled error", extra={"request_id": request_id, "path": scope["path"]})
+                if not started:
+                    await self._problem(send_with_id, scope, request_id, 500, "internal-error", "Internal error")
         finally:
             principal = scope["state"].get("key_id")
             access_log.info(
@@ -109,18 +118,12 @@ class RequestContext:
                 },
             )
 
-    async def _refuse(self, send: Send, request_id: str) -> None:
-        body = _problem(
-            413, "body-too-large", "The request body is too large", f"at most {self.max_body_bytes} bytes", request_id
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+    async def _problem(self, send: Send, scope: Scope, request_id: str, status: int, slug: str, title: str) -> None:
+        detail = f"at most {self.max_body_bytes} bytes" if status == 413 else title
+        body = problem_body(status, {"type": slug, "title": title, "detail": detail}, scope["path"], request_id)
+        response = JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+        await response({"type": "http"}, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}

@@ -1,13 +1,12 @@
 """RFC 9457 problem details: every error the API answers, in one place.
 
 Domain errors carry their type slug, field and article; application errors carry their HTTP status too.
-The `type` is a stable URI reference `/problems/<slug>`. Nothing else reaches the client: an unexpected
-exception is logged with the request id and answered with a bare 500 problem, no stack trace.
+The `type` is a stable URI reference `/problems/<slug>`. An unexpected exception never reaches the client:
+`api.middleware.RequestContext` logs it with the request id and answers a bare 500 problem.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,7 +17,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from domain.errors import DomainError, IllegalTransition, MasterLimitReached
 from ledger.errors import ApplicationError, VersionConflict
 
-log = logging.getLogger("api")
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "/problems/"
 # State conflicts: the request is well-formed but the contract's state refuses it.
@@ -37,19 +35,45 @@ class ApiProblem(Exception):
         self.extra = extra
 
 
+def problem_body(status: int, fields: dict[str, Any], instance: str | None, request_id: str | None) -> dict[str, Any]:
+    body = dict(fields)
+    slug = str(body.get("type", "about:blank"))
+    absolute = slug.startswith(("/", "about:", "urn:", "http://", "https://"))
+    body["type"] = slug if absolute else TYPE_BASE + slug
+    body["status"] = status
+    if instance is not None:
+        body["instance"] = instance
+    if request_id:
+        body["request_id"] = request_id
+    return body
+
+
 def problem_response(
     request: Request | None, status: int, fields: dict[str, Any], headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    body = dict(fields)
-    slug = str(body.get("type", "about:blank"))
-    body["type"] = slug if slug.startswith(("/", "about:", "urn:", "http")) else TYPE_BASE + slug
-    body["status"] = status
-    if request is not None:
-        body["instance"] = request.url.path
-        request_id = getattr(request.state, "request_id", None)
-        if request_id:
-            body["request_id"] = request_id
+    instance = request.url.path if request is not None else None
+    request_id = getattr(request.state, "request_id", None) if request is not None else None
+    body = problem_body(status, fields, instance, request_id)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+STATUS_DESCRIPTIONS = {
+    400: "The body is not JSON",
+    401: "No valid API key",
+    403: "The key's role does not allow this",
+    404: "No such contract (or not yours)",
+    409: "The contract's state refuses this, or it changed meanwhile",
+    412: "If-Match does not match the contract's version",
+    413: "The body is too large",
+    422: "The input breaks a rule (the field and the article are named)",
+    428: "If-Match is required",
+    503: "The store does not answer",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` of a route that can answer these problems."""
+    return {s: {"description": STATUS_DESCRIPTIONS[s], "content": {PROBLEM_JSON: {}}} for s in statuses}
 
 
 def status_of(error: DomainError) -> int:
@@ -101,12 +125,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, e: StarletteHTTPException) -> JSONResponse:
-        slug = {404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}.get(e.status_code, "http-error")
+        slug = {400: "invalid-json", 404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}.get(
+            e.status_code, "http-error"
+        )
         fields = {"type": slug, "title": str(e.detail), "detail": str(e.detail)}
         return problem_response(request, e.status_code, fields, dict(e.headers or {}) or None)
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, e: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"request_id": getattr(request.state, "request_id", None)})
-        fields = {"type": "internal-error", "title": "Internal error", "detail": "the error was logged"}
-        return problem_response(request, 500, fields)

@@ -11,8 +11,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Text = Annotated[str, Field(max_length=200)]
-LongText = Annotated[str, Field(max_length=500)]
+from domain.contract import MAX_REASON_LENGTH
+from domain.terms import MAX_MASTER_ID, MAX_SMC_ENTRIES, MAX_TEXT
+
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
+LongText = Annotated[str, Field(max_length=MAX_REASON_LENGTH)]
 IsoDate = Annotated[str, Field(max_length=10, description="ISO date YYYY-MM-DD", examples=["2025-09-01"])]
 Money = Annotated[str | int | float, Field(description='an amount in euros; a JSON string such as "1801.80"')]
 Number = int | float
@@ -75,8 +78,16 @@ class CrossBorderIn(Strict):
 
 
 class MasterIn(Strict):
-    id: Annotated[str, Field(max_length=64)]
+    id: Annotated[str, Field(max_length=MAX_MASTER_ID)]
     name: Text | None = None
+
+
+class FundingTermsIn(Strict):
+    disability_majoration: Money | None = Field(
+        default=None, description="per contract year, from the référentiel modules (D6332-82; capped at 4 000)"
+    )
+    distance_learning: bool = Field(default=False, description="at least 80 % of the training at a distance")
+    new_employer_after_rupture: bool = Field(default=False, description="employer participation 200 € (R6332-25-1)")
 
 
 TERMS_EXAMPLE: dict[str, Any] = {
@@ -127,7 +138,7 @@ class ContractTermsIn(Strict):
     end_date: IsoDate
     reduction_ground: Literal["L6222-7-1", "L6222-12-1", "R6222-23-1"] | None = None
     previous_contract: PreviousContractIn | None = None
-    smc: Annotated[list[SmcIn], Field(max_length=50)] = []
+    smc: Annotated[list[SmcIn], Field(max_length=MAX_SMC_ENTRIES)] = []
     contractual_pct: Number | None = None
     working_time_ratio: Number = 1
     cross_border: CrossBorderIn | None = None
@@ -136,6 +147,7 @@ class ContractTermsIn(Strict):
         Literal["higher_level_successive", "rupture_not_attributable", "business_project", "exam_failure_new_employer"]
         | None
     ) = None
+    funding: FundingTermsIn | None = Field(default=None, description="what the OPCO's funding depends on")
 
     def as_terms(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
@@ -347,3 +359,27 @@ class ReferenceOut(BaseModel):
 
 class RecordedOut(BaseModel):
     recorded: bool = Field(description="false when exactly this value was already recorded")
+
+
+class FundingOut(BaseModel):
+    """The funding state (funding-rules.md): every figure with its rule and inputs."""
+
+    id: str
+    mode: str = Field(description="domestic, cross_border or not_funded_in_france")
+    concluded_on: str
+    conclusion_provisional: bool = Field(description="true until the contract is signed (the start date is used)")
+    level: dict[str, Any]
+    schedule: dict[str, Any] | None
+    contract_years: list[dict[str, Any]]
+    payments: list[dict[str, Any]] = Field(description="dated lines: due_on, kind, payer, amount, rule, status")
+    totals: dict[str, str]
+    regularised_on: str | None
+
+
+class HiringAidOut(BaseModel):
+    id: str
+    eligible: bool
+    annual: str
+    why: str
+    rule: str
+    months: list[dict[str, str]]

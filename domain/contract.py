@@ -23,7 +23,15 @@ from domain import legal_parameters as law
 from domain.clock import ClockState
 from domain.dates import add_working_days
 from domain.errors import IllegalTransition, InvalidEvent, InvalidTerms
-from domain.terms import ContractTerms, check_terms, has_control_characters, parse_date, parse_money, parse_terms
+from domain.terms import (
+    MAX_AMOUNT,
+    ContractTerms,
+    check_terms,
+    has_control_characters,
+    parse_date,
+    parse_money,
+    parse_terms,
+)
 from domain.wage.facts import check_extension, check_termination, check_within_contract, deep_merge
 from domain.wage.milestones import bracket_switches, credited_months, year_starts
 
@@ -433,7 +441,7 @@ class Contract(Aggregate):
     def change_smc(self, from_date: date, monthly: Decimal) -> None:
         rule = law.GRID_ARTICLE
         self._require(LIVE, "a change of the branch minimum", rule)
-        if monthly <= 0 or monthly != monthly.quantize(Decimal("0.01")):
+        if monthly <= 0 or monthly > MAX_AMOUNT or monthly != monthly.quantize(Decimal("0.01")):
             raise InvalidEvent("monthly must be a positive amount in cents", field="monthly", rule=rule)
         self._within(from_date, "from", "an SMC change", rule)
         self._smc_changed(from_date=from_date, monthly=monthly)

@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import legal_parameters as law
 from domain.errors import ReferenceDataError
-from domain.terms import has_control_characters
+from domain.terms import MAX_AMOUNT, has_control_characters
 
 REFERENCE_DATA_ID = uuid5(NAMESPACE_URL, "apprenticeship-ledger/reference-data")
 CENT = Decimal("0.01")
@@ -39,7 +39,7 @@ def _cote_entry(c: law.LuxembourgCote) -> dict[str, Any]:
 
 
 def _positive_cents(value: Decimal, fld: str, rule: str) -> None:
-    if not value.is_finite() or value <= 0 or value != value.quantize(CENT):
+    if not value.is_finite() or value <= 0 or value > MAX_AMOUNT or value != value.quantize(CENT):
         raise ReferenceDataError(
             f"{fld} must be a positive amount with at most two decimals, not {value}", field=fld, rule=rule
         )

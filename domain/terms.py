@@ -157,6 +157,10 @@ def _decimal_json(v: Decimal) -> Any:
 # ---------------------------------------------------------------------------------------------------------
 # Parsing helpers: each names the field in its error.
 _MISSING = object()
+# Product limits on the terms' texts and lists (not law); the HTTP schemas read them from here.
+MAX_TEXT = 200
+MAX_MASTER_ID = 100
+MAX_SMC_ENTRIES = 200
 # Control characters (tab and line breaks aside) are never part of a name, an id or a reason, and
 # PostgreSQL text columns cannot even hold a NUL: refused wherever a text enters the ledger.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -183,7 +187,7 @@ class _Reader:
             return default
         return self.raw[key]
 
-    def text(self, key: str, default: Any = _MISSING, max_len: int = 200) -> Any:
+    def text(self, key: str, default: Any = _MISSING, max_len: int = MAX_TEXT) -> Any:
         v = self.get(key, default)
         if v is default and default is not _MISSING:
             return v
@@ -234,13 +238,22 @@ class _Reader:
         return None if v is None else _Reader(v, self._f(key))
 
 
+# Dates the ledger accepts: wide enough for any birth date or contract, narrow enough that date arithmetic
+# (a year added, a day after the end) never leaves Python's calendar.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+MAX_AMOUNT = Decimal("1000000")  # euros: no wage, SMC or NPEC comes near it
+
+
 def parse_date(v: Any, fld: str) -> date:
     if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
         raise InvalidTerms(f"{fld} must be a date YYYY-MM-DD", field=fld)
     try:
-        return date.fromisoformat(v)
+        d = date.fromisoformat(v)
     except ValueError:
         raise InvalidTerms(f"{fld} is not a calendar date ({v})", field=fld) from None
+    if not EARLIEST_DATE <= d <= LATEST_DATE:
+        raise InvalidTerms(f"{fld} must be between {EARLIEST_DATE} and {LATEST_DATE}", field=fld)
+    return d
 
 
 def parse_decimal(v: Any, fld: str) -> Decimal:
@@ -257,10 +270,10 @@ def parse_decimal(v: Any, fld: str) -> Decimal:
 
 def parse_money(v: Any, fld: str) -> Decimal:
     d = parse_decimal(v, fld)
+    if d > MAX_AMOUNT:  # before quantize, which cannot represent 1e308 to the cent
+        raise InvalidTerms(f"{fld} is implausibly large (more than {MAX_AMOUNT})", field=fld)
     if d < 0 or d != d.quantize(Decimal("0.01")):
         raise InvalidTerms(f"{fld} must be a non-negative amount with at most two decimals", field=fld)
-    if d > Decimal("1000000"):
-        raise InvalidTerms(f"{fld} is implausibly large", field=fld)
     return d.quantize(Decimal("0.01"))
 
 
@@ -358,8 +371,8 @@ def parse_terms(raw: Any) -> ContractTerms:
     smc_raw = r.get("smc", [])
     if not isinstance(smc_raw, list):
         raise InvalidTerms("smc must be a list of {from, monthly}", field="smc", rule=law.GRID_ARTICLE)
-    if len(smc_raw) > 200:
-        raise InvalidTerms("smc has too many entries (200 at most)", field="smc")
+    if len(smc_raw) > MAX_SMC_ENTRIES:
+        raise InvalidTerms(f"smc has too many entries ({MAX_SMC_ENTRIES} at most)", field="smc")
     smc = []
     for i, item in enumerate(smc_raw):
         s = _Reader(item, f"smc[{i}]")
@@ -390,7 +403,7 @@ def parse_terms(raw: Any) -> ContractTerms:
     master = None
     m = r.sub("master", optional=True)
     if m is not None:
-        master = Master(id=m.text("id", max_len=100), name=m.text("name", None))
+        master = Master(id=m.text("id", max_len=MAX_MASTER_ID), name=m.text("name", None))
     exception = r.get("age_limit_exception", None)
     if exception is not None and exception not in AGE_EXCEPTIONS:
         raise InvalidTerms(
@@ -565,6 +578,14 @@ def _check_cross_border(terms: ContractTerms, cb: CrossBorder) -> None:
                 f"cross_border.formation '{cb.formation}' has no Luxembourg allowance in the table "
                 f"(known: {', '.join(sorted({f for f, _ in law.LU_BASES_AT_100}))})",
                 field="cross_border.formation",
+                rule=law.LU_ARTICLE,
+            )
+        years = -(-contract_months(terms) // 12)
+        missing = [y for y in range(1, years + 1) if (family, y) not in law.LU_BASES_AT_100]
+        if missing:
+            raise InvalidTerms(
+                f"the Luxembourg table has no {family} allowance for year {missing[0]} of this contract",
+                field="end_date",
                 rule=law.LU_ARTICLE,
             )
     elif cb.country == "DE":

@@ -21,14 +21,16 @@ from eventsourcing.persistence import IntegrityError
 from domain.clock import DueEvent, due_events
 from domain.contract import Contract, contract_id_for
 from domain.events import event_json, event_payload, event_type
+from domain.funding.reference import FUNDING_REFERENCE_ID, FundingReference
 from domain.reference_data import REFERENCE_DATA_ID, ReferenceData
 from domain.roster import MasterRoster, roster_id_for
-from domain.terms import check_terms, parse_terms
+from domain.terms import ContractTerms, has_control_characters, parse_terms
 from domain.wage.engine import Schedule, compute_schedule
 from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
 from domain.wage.reference import WageReference
 from ledger.access import KeyManagement
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
+from ledger.funding import FundingUseCases
 from ledger.persistence import BaseApplication
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
@@ -41,7 +43,7 @@ class DraftResult:
     version: int
 
 
-class Contracts(KeyManagement, BaseApplication):
+class Contracts(FundingUseCases, KeyManagement, BaseApplication):
     # A contract has tens of events; snapshots are not needed for speed, but the path is kept working.
     snapshotting_intervals = {Contract: 50}
     _reference_cache: tuple[int, WageReference] | None = None  # (reference data version, its series)
@@ -50,15 +52,20 @@ class Contracts(KeyManagement, BaseApplication):
     def draft_contract(
         self, terms_raw: Mapping[str, Any], idempotency_key: str | None = None, cfa_id: str | None = None
     ) -> DraftResult:
-        """Draft a contract from interfaces §1 terms. The same key always answers with the same contract."""
+        """Draft a contract from interfaces §1 terms. The same key always answers with the same contract.
+
+        A CFA's keys are its own: the key is scoped by the CFA id, so two CFAs using the same key never meet.
+        """
         terms = parse_terms(terms_raw)
-        check_terms(terms)
         key = _checked_key(idempotency_key) if idempotency_key is not None else uuid4().hex
+        if cfa_id is not None:
+            key = f"{cfa_id}/{key}"
         contract_id = contract_id_for(key)
         existing = self._find(contract_id)
         if existing is not None:
             return self._replayed(existing, terms.to_json(), cfa_id)
         contract = Contract.draft(terms, key, cfa_id)
+        self._check_computable(contract)
         to_save: list[Aggregate] = [contract]
         if terms.master is not None:
             roster = self._roster(terms.master.id)
@@ -196,13 +203,19 @@ class Contracts(KeyManagement, BaseApplication):
         Contract events and reference data (SMIC, Luxembourg cotes) recorded after `as_of` are left out;
         effective dates still place every fact in its month. Without `as_of`: what is known now.
         """
+        terms, events = self.contract_history(contract_id, WAGE_FACT_EVENTS, as_of)
+        return compute_schedule(wage_facts(terms, events), self._wage_reference(as_of))
+
+    def contract_history(
+        self, contract_id: UUID, kinds: frozenset[str], as_of: datetime | None = None
+    ) -> tuple[ContractTerms, list[dict[str, Any]]]:
+        """The drafted terms and the later events of the given kinds (interfaces §3 form), as known at `as_of`."""
         events = [e for e in self.events.get(contract_id) if as_of is None or _timestamp(e) <= as_of]
         if not events or event_type(events[0]) != "Drafted":
             when = f" at {as_of.isoformat()}" if as_of is not None else ""
             raise ContractNotFound(f"no contract {contract_id}{when}", field="contract_id")
         terms = parse_terms(event_payload(events[0])["terms"])
-        facts = wage_facts(terms, [event_json(e) for e in events[1:] if event_type(e) in WAGE_FACT_EVENTS])
-        return compute_schedule(facts, self._wage_reference(as_of))
+        return terms, [event_json(e) for e in events[1:] if event_type(e) in kinds]
 
     def current_wage_reference(self) -> WageReference:
         """The reference series now, rebuilt only when a revaluation was recorded since the last call."""
@@ -228,14 +241,23 @@ class Contracts(KeyManagement, BaseApplication):
 
     # -- reference data -------------------------------------------------------------------------------
     def seed_reference_data(self) -> bool:
-        """Record the legal_parameters seeds once; True if this call did it."""
-        if self.find_reference_data() is not None:
-            return False
-        try:
-            self.save(ReferenceData.seed())
-        except IntegrityError:  # another process seeded it at the same moment: same seeds, nothing to do
-            return False
-        return True
+        """Record the legal_parameters seeds once (wage and funding references); True if this call did it."""
+        seeded = False
+        for aggregate_id, seed in (
+            (REFERENCE_DATA_ID, ReferenceData.seed),
+            (FUNDING_REFERENCE_ID, FundingReference.seed),
+        ):
+            if self._exists(aggregate_id):
+                continue
+            try:
+                self.save(seed())
+                seeded = True
+            except IntegrityError:  # another process seeded it at the same moment: same seeds, nothing to do
+                pass
+        return seeded
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return next(self.events.get(aggregate_id, limit=1), None) is not None
 
     def find_reference_data(self) -> ReferenceData | None:
         """The reference data, or None before the first seeding (no write)."""
@@ -296,9 +318,22 @@ class Contracts(KeyManagement, BaseApplication):
             )
         master_before = contract.master_id
         command(contract)
+        self._check_computable(contract)
         rosters = self._follow_rosters(contract, master_before)
         self._save(*rosters, contract)
         return contract.version
+
+    def _check_computable(self, contract: Contract) -> None:
+        """The minimum wage must follow from what is about to be recorded: refuse now, never after saving."""
+        pending = [event_json(e) for e in contract.pending_events if event_type(e) in WAGE_FACT_EVENTS]
+        if event_type(contract.pending_events[0]) == "Drafted":
+            terms, events = contract.terms, pending
+        elif pending:
+            terms, recorded = self.contract_history(contract.id, WAGE_FACT_EVENTS)
+            events = recorded + pending
+        else:
+            return
+        compute_schedule(wage_facts(terms, events), self.current_wage_reference())  # raises NotComputable
 
     def _follow_rosters(self, contract: Contract, master_before: str | None) -> list[MasterRoster]:
         """Roster changes implied by the contract's new events (R6223-6), to save with it."""
@@ -349,7 +384,12 @@ def _recorded_at(domain_event: object) -> str:
 
 
 def _checked_key(key: str) -> str:
-    if not isinstance(key, str) or not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+    if (
+        not isinstance(key, str)
+        or not key.strip()
+        or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH
+        or has_control_characters(key)
+    ):
         raise InvalidRequest(
             f"the idempotency key must be a non-empty text of at most {MAX_IDEMPOTENCY_KEY_LENGTH} characters",
             field="idempotency_key",

@@ -20,7 +20,7 @@ from ledger.settings import Settings
 from projections.clock.projection import ClockIndexProjection, clock_input
 from projections.clock.view import ClockIndexQueries, PostgresClockIndex, SQLiteClockIndex
 from projections.runner import ProjectionRunner
-from projections.views import build_view
+from projections.views import build_view, view_env
 from projections.wage.projection import WageProjection, wage_input
 from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries
 
@@ -78,8 +78,9 @@ def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[st
     contracts = bootstrap(settings, env_overrides)
     env: Mapping[str, str] = contracts.env  # the persistence settings the application resolved
     upstream = contracts.name
-    wage_view = cast(WageViewQueries, build_view(env, SQLiteWageView, PostgresWageView))
-    clock_view = cast(ClockIndexQueries, build_view(env, SQLiteClockIndex, PostgresClockIndex))
+    views = view_env(env)  # one database for both views, even in memory: the contract list joins them
+    clock_view = cast(ClockIndexQueries, build_view(views, SQLiteClockIndex, PostgresClockIndex))
+    wage_view = cast(WageViewQueries, build_view(views, SQLiteWageView, PostgresWageView))
     wages = WageProjection(wage_view, upstream)
     clock = ClockIndexProjection(clock_view, upstream, _state_loader(contracts))
     ledger = Ledger(contracts, wages, clock)

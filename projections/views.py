@@ -1,4 +1,4 @@
-"""Build a projection's view on the same database as the application it follows (one code path)."""
+"""Build the projections' views on the same database as the application they follow (one code path)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ def view_env(app_env: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def build_view(app_env: Mapping[str, str], sqlite_class: type[V], postgres_class: type[V]) -> V:
-    env = view_env(app_env)
+def build_view(env: Mapping[str, str], sqlite_class: type[V], postgres_class: type[V]) -> V:
+    """A view on the database `env` names (a `view_env`): every view of one ledger shares it, so a query may
+    join their tables."""
     view_class = postgres_class if env["PERSISTENCE_MODULE"].endswith("postgres") else sqlite_class
     assert issubclass(view_class, (SQLiteView, PostgresView))  # type: ignore[arg-type]
     factory = InfrastructureFactory.construct(env)

@@ -1,4 +1,4 @@
-"""/contracts: draft, record lifecycle events, read state, wages, wage history and the audit history, list.
+"""/contracts: draft, record lifecycle events, read state, wages, wage history, funding and the audit history.
 
 Endpoints are sync `def`: the event-sourcing library is synchronous, Starlette runs them in its pool.
 Commands answer with the contract's new `ETag` (its version) and wake the projections; reads of a
@@ -11,16 +11,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
-from api.deps import (
-    CfaDep,
-    ChangeableContract,
-    LedgerDep,
-    PrincipalDep,
-    ReadableContract,
-    parse_contract_id,
-)
-from api.problems import ApiProblem
+from api.deps import CfaDep, ChangeableContract, LedgerDep, PrincipalDep, ReadableContract
+from api.problems import ApiProblem, problem_responses
 from api.schemas import (
     EVENT_EXAMPLES,
     TERMS_EXAMPLE,
@@ -29,14 +24,20 @@ from api.schemas import (
     ContractTermsIn,
     DraftOut,
     EventsOut,
+    FundingOut,
+    HiringAidOut,
     LifecycleEventIn,
     ScheduleOut,
+    TermsCorrectedIn,
     WageHistoryOut,
     event_payload,
 )
 from domain.access import CFA, EMPLOYER
 from domain.contract import LIVE, Contract
+from domain.errors import DomainError
+from domain.funding.report import funding_json, hiring_aid_json
 from domain.wage.engine import schedule_json
+from domain.wage.facts import deep_merge
 from ledger.contract_views import contract_data, summary_data
 from ledger.errors import ConcurrentChange, VersionConflict
 from ledger.system import Ledger
@@ -44,33 +45,31 @@ from ledger.system import Ledger
 router = APIRouter(prefix="/contracts", tags=["contracts"])
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"  # control characters are never part of a name or an id
 Status = Literal["drafted", "signed", "filed", "accepted", "refused", "extended", "terminated", "ended"]
-ProblemResponses: dict[int | str, dict[str, Any]] = {
-    s: {"description": d, "content": {"application/problem+json": {}}}
-    for s, d in (
-        (401, "No valid API key"),
-        (404, "No such contract (or not yours)"),
-        (409, "The contract's state refuses this"),
-        (412, "If-Match does not match the contract's version"),
-        (422, "The input breaks a rule (the field and the article are named)"),
-        (428, "If-Match is required"),
-    )
-}
+READ = problem_responses(401, 404, 422)
 
 
 def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def _matches(if_match: str, version: int) -> bool:
-    for candidate in if_match.split(","):
-        tag = candidate.strip()
-        if tag == "*" or tag.removeprefix("W/").strip('"') == str(version):
-            return True
-    return False
+def expected_version(if_match: str | None) -> int:
+    """The version an If-Match names: one strong ETag (RFC 9110: If-Match compares strongly; `*` is refused
+    because it would switch the lost-update protection off)."""
+    if if_match is None:
+        raise ApiProblem(428, "if-match-required", "If-Match is required", "send the ETag of the contract you read")
+    tag = if_match.strip()
+    if not (len(tag) >= 3 and tag[0] == tag[-1] == '"' and tag[1:-1].isascii() and tag[1:-1].isdigit()):
+        raise ApiProblem(
+            428, "if-match-required", "If-Match must be the contract's ETag", 'one strong ETag such as "3"'
+        )
+    return int(tag[1:-1])
 
 
 def _contract_body(ledger: Ledger, contract: Contract, request: Request) -> dict[str, Any]:
-    months = schedule_json(ledger.contracts.wage_schedule(contract.id))
+    try:
+        months: list[dict[str, Any]] | None = schedule_json(ledger.contracts.wage_schedule(contract.id))
+    except DomainError:  # the facts no longer yield a schedule (a rule changed since): show the rest
+        months = None
     return contract_data(contract, months, request.app.state.today())
 
 
@@ -78,7 +77,10 @@ def _contract_body(ledger: Ledger, contract: Contract, request: Request) -> dict
     "",
     status_code=201,
     response_model=DraftOut,
-    responses={200: {"description": "A retry with the same Idempotency-Key: the same contract"}, **ProblemResponses},
+    responses={
+        200: {"description": "A retry with the same Idempotency-Key: the same contract"},
+        **problem_responses(401, 403, 409, 413, 422),
+    },
     summary="Draft a contract from its terms (interfaces §1)",
 )
 def draft_contract(
@@ -89,11 +91,9 @@ def draft_contract(
     terms: Annotated[
         ContractTermsIn, Body(openapi_examples={"cap": {"summary": "CAP, 2 years", "value": TERMS_EXAMPLE}})
     ],
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[str | None, Header(description="a retry with the same key drafts nothing new")] = None,
 ) -> dict[str, Any]:
-    # Keys are scoped to the CFA: two CFAs using the same key never meet.
-    key = f"{principal.tenant}/{idempotency_key}" if idempotency_key else None
-    result = ledger.contracts.draft_contract(terms.as_terms(), key, principal.tenant)
+    result = ledger.contracts.draft_contract(terms.as_terms(), idempotency_key, principal.tenant)
     ledger.poke()
     contract = ledger.contracts.get_contract(result.contract_id)
     response.status_code = 201 if result.created else 200
@@ -102,7 +102,12 @@ def draft_contract(
     return {**_contract_body(ledger, contract, request), "created": result.created}
 
 
-@router.get("", response_model=ContractPage, summary="List and filter contracts (live ones by default)")
+@router.get(
+    "",
+    response_model=ContractPage,
+    responses=problem_responses(401, 422),
+    summary="List and filter contracts (live ones by default)",
+)
 def list_contracts(
     request: Request,
     ledger: LedgerDep,
@@ -132,21 +137,17 @@ def list_contracts(
     elif principal.role == EMPLOYER:
         employer = principal.tenant
     ledger.sync()
-    ids = None
-    if due_within_days is not None:
-        ids = ledger.clock_view.due_by((today + timedelta(days=due_within_days)).isoformat(), cfa)
     total, rows = ledger.wage_view.page(
         cfa_id=cfa,
         employer_siret=employer,
         statuses=status or sorted(LIVE),
         apprentice=apprentice,
-        ids=ids,
+        due_until=(today + timedelta(days=due_within_days)).isoformat() if due_within_days is not None else None,
         limit=limit,
         offset=offset,
     )
-    upcoming = ledger.clock_view.next_for([r.contract_id for r in rows])
     return {
-        "items": [summary_data(r, upcoming.get(r.contract_id), today) for r in rows],
+        "items": [summary_data(row, upcoming, today) for row, upcoming in rows],
         "total": total,
         "offset": offset,
         "limit": limit,
@@ -154,7 +155,7 @@ def list_contracts(
     }
 
 
-@router.get("/{contract_id}", response_model=ContractOut, responses=ProblemResponses, summary="A contract's state")
+@router.get("/{contract_id}", response_model=ContractOut, responses=READ, summary="A contract's state")
 def read_contract(
     request: Request, response: Response, ledger: LedgerDep, contract: ReadableContract
 ) -> dict[str, Any]:
@@ -162,10 +163,24 @@ def read_contract(
     return _contract_body(ledger, contract, request)
 
 
+def _whole_terms(contract: Contract, body: TermsCorrectedIn) -> dict[str, Any]:
+    """A correction given as `changes` is merged into the current terms and checked as whole terms, so a
+    misspelt or unknown field is refused as it would be in a draft."""
+    if body.changes is None:
+        return event_payload(body)
+    try:
+        merged = ContractTermsIn.model_validate(deep_merge(contract.terms_data, body.changes))
+    except ValidationError as e:
+        raise RequestValidationError(
+            [{**err, "loc": ("body", "changes", *err["loc"])} for err in e.errors(include_url=False)]
+        ) from None
+    return {"type": "TermsCorrected", "reason": body.reason, "terms": merged.as_terms()}
+
+
 @router.post(
     "/{contract_id}/events",
     response_model=ContractOut,
-    responses=ProblemResponses,
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
     summary="Record a lifecycle event (interfaces §3); requires If-Match",
 )
 def record_event(
@@ -174,23 +189,19 @@ def record_event(
     ledger: LedgerDep,
     contract: ChangeableContract,
     body: Annotated[LifecycleEventIn, Body(openapi_examples=EVENT_EXAMPLES)],
-    if_match: Annotated[str | None, Header(max_length=100)] = None,
+    if_match: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
-    if if_match is None:
-        raise ApiProblem(428, "if-match-required", "If-Match is required", "send the ETag of the contract you read")
-    if not _matches(if_match, contract.version):
-        raise VersionConflict(
-            f"contract {contract.id} is at version {contract.version}, not {if_match}",
-            expected=-1,
-            actual=contract.version,
-        )
+    version = expected_version(if_match)
+    payload = _whole_terms(contract, body) if isinstance(body, TermsCorrectedIn) else event_payload(body)
     try:
-        ledger.contracts.record_event(contract.id, event_payload(body), expected_version=contract.version)
-    except ConcurrentChange:  # another request recorded first: the If-Match version is stale now
+        ledger.contracts.record_event(contract.id, payload, expected_version=version)
+    except ConcurrentChange:
         current = ledger.contracts.get_contract(contract.id).version
+        if current == version:
+            raise  # the contract did not move (a master's roster did): 409, retry as is
         raise VersionConflict(
             f"contract {contract.id} changed meanwhile (now version {current}); nothing was recorded",
-            expected=contract.version,
+            expected=version,
             actual=current,
         ) from None
     ledger.poke()
@@ -202,27 +213,40 @@ def record_event(
 @router.get(
     "/{contract_id}/wages",
     response_model=ScheduleOut,
-    responses=ProblemResponses,
+    responses=READ,
     summary="The month-by-month legal minimum (interfaces §2), as known now or at `as_of`",
 )
 def wages(
     ledger: LedgerDep,
     contract: ReadableContract,
     as_of: Annotated[
-        datetime | None,
-        Query(description="a recording time (ISO 8601, UTC when no offset): the schedule as the service knew it"),
+        str | None,
+        Query(
+            max_length=40,
+            description="an ISO 8601 recording time (UTC when no offset): the schedule as the service knew it",
+            examples=["2026-01-01T00:00:00Z"],
+        ),
     ] = None,
 ) -> dict[str, Any]:
-    if as_of is not None and as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=UTC)
-    schedule = ledger.contracts.wage_schedule(contract.id, as_of)
-    return {"id": str(contract.id), "as_of": as_of.isoformat() if as_of else None, "months": schedule_json(schedule)}
+    when = _recording_time(as_of) if as_of is not None else None
+    schedule = ledger.contracts.wage_schedule(contract.id, when)
+    return {"id": str(contract.id), "as_of": when.isoformat() if when else None, "months": schedule_json(schedule)}
+
+
+def _recording_time(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise RequestValidationError(
+            [{"loc": ("query", "as_of"), "msg": "must be an ISO 8601 date or time", "type": "value_error"}]
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 @router.get(
     "/{contract_id}/wage-history",
     response_model=WageHistoryOut,
-    responses=ProblemResponses,
+    responses=READ,
     summary="Every change of the minimum: effective date, old, new, cause, article, recorded at, arrears",
 )
 def wage_history(ledger: LedgerDep, contract: ReadableContract) -> dict[str, Any]:
@@ -231,10 +255,31 @@ def wage_history(ledger: LedgerDep, contract: ReadableContract) -> dict[str, Any
 
 
 @router.get(
+    "/{contract_id}/funding",
+    response_model=FundingOut,
+    responses=READ,
+    summary="What the OPCO pays the CFA: annual level (with each step's rule), dated payments, adjustments",
+)
+def funding(request: Request, ledger: LedgerDep, contract: ReadableContract) -> dict[str, Any]:
+    state = funding_json(ledger.contracts.contract_funding(contract.id), request.app.state.today())
+    return {"id": str(contract.id), **state}
+
+
+@router.get(
+    "/{contract_id}/hiring-aid",
+    response_model=HiringAidOut,
+    responses=READ,
+    summary="The French hiring aid the employer may receive (first contract year, monthly)",
+)
+def hiring_aid(ledger: LedgerDep, contract: ReadableContract) -> dict[str, Any]:
+    return {"id": str(contract.id), **hiring_aid_json(ledger.contracts.contract_hiring_aid(contract.id))}
+
+
+@router.get(
     "/{contract_id}/events",
     response_model=EventsOut,
-    responses=ProblemResponses,
+    responses=READ,
     summary="The contract's event history (audit): every event, its version and when it was recorded",
 )
-def contract_events(ledger: LedgerDep, contract: ReadableContract, contract_id: str) -> dict[str, Any]:
-    return {"id": str(contract.id), "events": ledger.contracts.contract_events(parse_contract_id(contract_id))}
+def contract_events(ledger: LedgerDep, contract: ReadableContract) -> dict[str, Any]:
+    return {"id": str(contract.id), "events": ledger.contracts.contract_events(contract.id)}

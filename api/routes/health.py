@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import LedgerDep
-from api.problems import ApiProblem
+from api.problems import ApiProblem, problem_responses
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger("api")
@@ -19,7 +19,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The store answers; projection lag in events")
+@router.get("/readyz", responses=problem_responses(503), summary="The store answers; projection lag in events")
 def readyz(ledger: LedgerDep) -> dict[str, Any]:
     try:
         last = ledger.contracts.recorder.max_notification_id() or 0

@@ -9,18 +9,22 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from api.deps import AdminDep, LedgerDep, PrincipalDep
-from api.routes.contracts import ProblemResponses
+from api.problems import problem_responses
 from api.schemas import LuxembourgCoteIn, RecordedOut, ReferenceOut, SmicRevaluationIn
 from domain.events import jsonable
 from domain.reference_data import monthly_smic
 from domain.terms import parse_date, parse_money
 
 router = APIRouter(prefix="/reference", tags=["reference data"])
-AdminResponses: dict[int | str, dict[str, Any]] = {k: ProblemResponses[k] for k in (401, 422)}
-AdminResponses[403] = {"description": "Not an admin key", "content": {"application/problem+json": {}}}
+AdminResponses = problem_responses(401, 403, 413, 422)
 
 
-@router.get("", response_model=ReferenceOut, summary="Every SMIC value and Luxembourg cote recorded, oldest first")
+@router.get(
+    "",
+    response_model=ReferenceOut,
+    responses=problem_responses(401),
+    summary="Every SMIC value and Luxembourg cote recorded, oldest first",
+)
 def reference(ledger: LedgerDep, _: PrincipalDep) -> dict[str, Any]:
     data = ledger.contracts.reference_data()
     return {

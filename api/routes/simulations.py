@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import LedgerDep, PrincipalDep
-from api.routes.contracts import ProblemResponses
+from api.problems import problem_responses
 from api.schemas import ScheduleOut, SimulationIn
 from domain.wage.cases import schedule_for
 from domain.wage.engine import schedule_json
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/simulations", tags=["simulations"])
 @router.post(
     "/schedule",
     response_model=ScheduleOut,
-    responses={k: v for k, v in ProblemResponses.items() if k in (401, 422)},
+    responses=problem_responses(401, 413, 422),
     summary="The month-by-month minimum for terms and events (interfaces §2), without recording anything",
 )
 def simulate_schedule(ledger: LedgerDep, _: PrincipalDep, case: SimulationIn) -> dict[str, Any]:

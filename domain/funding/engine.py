@@ -33,7 +33,7 @@ from domain.dates import add_months, add_years
 from domain.errors import InvalidEvent, InvalidTerms
 from domain.funding.reference import FundingTables, Npec
 from domain.terms import ContractTerms, parse_date
-from domain.wage.facts import WageFacts, wage_facts
+from domain.wage.facts import WAGE_FACT_EVENTS, WageFacts, wage_facts
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -559,3 +559,8 @@ def _rupture(
             )
         )
     return opco + employer, due_total
+
+
+# The recorded events funding reads: the wage's facts (extension, disability, termination, corrections), plus
+# the signature (the conclusion date) and the end of the probation (employer participation).
+FUNDING_FACT_EVENTS = WAGE_FACT_EVENTS | {"Signed", "ProbationEnded"}

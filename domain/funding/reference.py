@@ -20,7 +20,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import legal_parameters as law
 from domain.errors import ReferenceDataError
-from domain.terms import has_control_characters
+from domain.terms import MAX_AMOUNT, has_control_characters
 
 FUNDING_REFERENCE_ID = uuid5(NAMESPACE_URL, "apprenticeship-ledger/funding-reference")
 PARAMETER_NAMES = frozenset(p.name for p in law.FUNDING_PARAMETER_SEED)
@@ -34,7 +34,7 @@ def _text(value: Any, fld: str) -> str:
 
 
 def _amount(value: Decimal, fld: str, rule: str) -> Decimal:
-    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")) or value > 1_000_000:
+    if not value.is_finite() or value <= 0 or value > MAX_AMOUNT or value != value.quantize(Decimal("0.01")):
         raise ReferenceDataError(f"{fld} must be a positive amount in euros and cents", field=fld, rule=rule)
     return value
 

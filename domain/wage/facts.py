@@ -185,7 +185,7 @@ def apply_event(facts: WageFacts, event: Any, index: int) -> WageFacts:
     if not isinstance(event, Mapping):
         raise InvalidEvent(f"events[{index}] must be a JSON object", field=f"events[{index}]")
     kind = event.get("type")
-    if kind not in KNOWN_EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in KNOWN_EVENT_TYPES:
         raise InvalidEvent(f"events[{index}].type '{kind}' is not a known event", field=f"events[{index}].type")
     if kind == "ExamFailedExtended":
         return facts.extended(_date(event, "on", index), _date(event, "new_end_date", index))

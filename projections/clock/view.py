@@ -54,28 +54,6 @@ class ClockIndexQueries(ViewRecorder):
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
-    def next_for(self, contract_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-        """contract id → (next due date, event type), for the contracts of one page."""
-        if not contract_ids:
-            return {}
-        marks = ",".join("?" * len(contract_ids))
-        rows = self.query(
-            f"SELECT contract_id, next_due, next_kind FROM {{schema}}clock_index"
-            f" WHERE contract_id IN ({marks}) AND next_due IS NOT NULL",
-            contract_ids,
-        )
-        return {r[0]: (r[1], r[2]) for r in rows}
-
-    def due_by(self, until: str, cfa_id: str | None = None, limit: int = 10_000) -> list[str]:
-        """Contracts (of one CFA, if given) whose next time-driven event falls on or before `until`."""
-        cfa = " AND cfa_id = ?" if cfa_id is not None else ""
-        params: list[Any] = [until, *([cfa_id] if cfa_id is not None else []), limit]
-        rows = self.query(
-            f"SELECT contract_id FROM {{schema}}clock_index WHERE next_due <= ?{cfa} ORDER BY next_due LIMIT ?",
-            params,
-        )
-        return [r[0] for r in rows]
-
     def clear(self, tracking_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             self.run(cursor, "DELETE FROM {schema}clock_index")

@@ -157,36 +157,37 @@ class WageViewQueries(ViewRecorder):
         employer_siret: str | None = None,
         statuses: Sequence[str] = (),
         apprentice: str | None = None,
-        ids: Sequence[str] | None = None,
+        due_until: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> tuple[int, list[ContractRow]]:
-        """One page of contracts matching every filter given, newest start first, and the total count."""
+    ) -> tuple[int, list[tuple[ContractRow, tuple[str, str] | None]]]:
+        """One page of contracts matching every filter given, newest start first, each with its next
+        time-driven event from the clock index (same database), and the total count."""
         where, params = ["1=1"], []
-        for column, value in (("cfa_id", cfa_id), ("employer_siret", employer_siret)):
+        for column, value in (("w.cfa_id", cfa_id), ("w.employer_siret", employer_siret)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
         if statuses:
-            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            where.append(f"w.status IN ({','.join('?' * len(statuses))})")
             params += list(statuses)
         if apprentice:
             escaped = apprentice.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append("LOWER(apprentice) LIKE ? ESCAPE '\\'")
+            where.append("LOWER(w.apprentice) LIKE ? ESCAPE '\\'")
             params.append(f"%{escaped}%")
-        if ids is not None:
-            if not ids:
-                return 0, []
-            where.append(f"contract_id IN ({','.join('?' * len(ids))})")
-            params += list(ids)
+        if due_until is not None:
+            where.append("c.next_due <= ?")
+            params.append(due_until)
+        tables = "{schema}wage_contracts w LEFT JOIN {schema}clock_index c ON c.contract_id = w.contract_id"
         condition = " AND ".join(where)
-        total = int(self.query(f"SELECT COUNT(*) FROM {{schema}}wage_contracts WHERE {condition}", params)[0][0])
+        total = int(self.query(f"SELECT COUNT(*) FROM {tables} WHERE {condition}", params)[0][0])
+        columns = ", ".join(f"w.{c.strip()}" for c in COLUMNS.split(","))
         rows = self.query(
-            f"SELECT {COLUMNS} FROM {{schema}}wage_contracts WHERE {condition}"
-            " ORDER BY start_date DESC, contract_id LIMIT ? OFFSET ?",
+            f"SELECT {columns}, c.next_due, c.next_kind FROM {tables} WHERE {condition}"
+            " ORDER BY w.start_date DESC, w.contract_id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return total, [ContractRow.from_db(r) for r in rows]
+        return total, [(ContractRow.from_db(r[:-2]), (r[-2], r[-1]) if r[-2] else None) for r in rows]
 
     def history(self, contract_id: str) -> list[dict[str, Any]]:
         rows = self.query("SELECT entry FROM {schema}wage_history WHERE contract_id = ? ORDER BY seq", (contract_id,))

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.funding.engine import CROSS_BORDER, DOMESTIC, EMPLOYER, NOT_FUNDED, Funding, compute_funding, funding_facts
+from domain.funding.hiring_aid import hiring_aid
 from domain.funding.reference import FundingTables, Npec
 from domain.terms import parse_terms
 from tests.contract_builders import terms
@@ -142,3 +143,29 @@ def test_luxembourg_without_a_convention_is_not_funded_in_france() -> None:
     f = funding(cross_border(country="LU"), SIGNED_SEPTEMBER, decree_npec(8000))
     assert (f.mode, f.payments) == (NOT_FUNDED, ())
     assert "convention" in f.level.steps[0].what and f.level.steps[0].rule.startswith("L6235-2")
+
+
+def test_a1_hiring_aid_2026_level_5_small_company() -> None:
+    t = bts(start="2026-09-15", end="2028-09-14", employer__headcount=120)
+    aid = hiring_aid(funding_facts(parse_terms(t), [{"type": "Signed", "on": "2026-03-15"}]))
+    assert (aid.eligible, aid.annual) == (True, Decimal(4500))
+    assert aid.months[0] == ("2026-09", Decimal("200.00"))  # 375.00 × 16/30
+    assert aid.months[1] == ("2026-10", Decimal("375.00")) and len(aid.months) == 13
+    assert aid.months[-1] == ("2027-09", Decimal("175.00"))  # 1-14 Sep 2027: 375 × 14/30
+
+
+def test_a1_hiring_aid_concluded_in_the_suspension_window_is_nothing() -> None:
+    t = bts(start="2026-09-15", end="2028-09-14", employer__headcount=120)
+    aid = hiring_aid(funding_facts(parse_terms(t), [{"type": "Signed", "on": "2026-03-01"}]))
+    assert (aid.eligible, aid.annual, aid.months) == (False, Decimal(0), ())
+
+
+def test_hiring_aid_large_company_disabled_apprentice_and_employer_abroad() -> None:
+    signed = [{"type": "Signed", "on": "2026-04-01"}]
+    large = bts(start="2026-09-01", end="2028-08-31", employer__headcount=400)
+    assert hiring_aid(funding_facts(parse_terms(large), signed)).annual == Decimal(1500)
+    disabled = bts(
+        start="2026-09-01", end="2028-08-31", employer__headcount=400, apprentice__disability_recognised=True
+    )
+    assert hiring_aid(funding_facts(parse_terms(disabled), signed)).annual == Decimal(6000)
+    assert not hiring_aid(funding_facts(parse_terms(cross_border()), SIGNED_SEPTEMBER)).eligible

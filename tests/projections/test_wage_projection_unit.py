@@ -9,7 +9,7 @@ from typing import Any, cast
 import pytest
 
 from domain import legal_parameters as law
-from projections.views import build_view
+from projections.views import build_view, view_env
 from projections.wage.projection import WageInput, WageProjection
 from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries
 from tests.wage.builders import terms
@@ -48,7 +48,7 @@ class Feed:
 @pytest.fixture()
 def projection(tmp_path: Path) -> WageProjection:
     env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "view.sqlite3")}
-    view = cast(WageViewQueries, build_view(env, SQLiteWageView, PostgresWageView))
+    view = cast(WageViewQueries, build_view(view_env(env), SQLiteWageView, PostgresWageView))
     return WageProjection(view, "Contracts")
 
 
