@@ -7,6 +7,7 @@ shutdown. Tests pass their own ledger and a fixed `today`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
@@ -15,11 +16,12 @@ from fastapi import FastAPI
 
 from api import problems
 from api.middleware import RequestContext
-from api.routes import contracts, health, reference, simulations
+from api.routes import contracts, funding, health, reference, simulations
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from ledger.time import paris_today
 
+log = logging.getLogger("api")
 DESCRIPTION = """
 French apprenticeship contracts for CFAs and employers: the contract's life as events, and the apprentice's
 **legal minimum wage for every month, to the cent**, with the rule and the article behind every figure.
@@ -49,6 +51,11 @@ def create_app(
         if owned:
             app.state.ledger = bootstrap_ledger(settings)
             app.state.ledger.follow(settings.follow_interval)
+            if not app.state.ledger.contracts.api_keys():
+                log.warning(
+                    "no API key yet: create one with `ledger keys create --role cfa --tenant <CFA id>` "
+                    "(or --role admin, or --role employer --tenant <SIRET>)"
+                )
         try:
             yield
         finally:
@@ -65,6 +72,6 @@ def create_app(
     app.state.today = today
     problems.install(app)
     app.add_middleware(RequestContext, max_body_bytes=settings.api_max_body_bytes)
-    for module in (contracts, simulations, reference, health):
+    for module in (contracts, funding, simulations, reference, health):
         app.include_router(module.router)
     return app

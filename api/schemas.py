@@ -355,6 +355,7 @@ class LuxembourgCoteIn(Strict):
 class ReferenceOut(BaseModel):
     smic: list[dict[str, Any]]
     luxembourg_cotes: list[dict[str, Any]]
+    funding: dict[str, Any]
 
 
 class RecordedOut(BaseModel):
@@ -383,3 +384,39 @@ class HiringAidOut(BaseModel):
     why: str
     rule: str
     months: list[dict[str, str]]
+
+
+class NpecIn(Strict):
+    certification: Annotated[str, Field(max_length=20, description="the diploma / RNCP code")]
+    branch: Annotated[str, Field(max_length=4)] | None = Field(
+        description="the branch's IDCC; null for an NPEC fixed by decree (D6332-78-2)"
+    )
+    amount: Money
+    applies_from: IsoDate = Field(description="applies to contracts concluded on or after this date")
+    source: Text
+
+
+class NpecFixedIn(Strict):
+    certification: Annotated[str, Field(max_length=20)]
+    amount: Money
+    applies_from: IsoDate = Field(description="the contracts concluded on or after this date it applies to")
+    decided_on: IsoDate = Field(description="the decision: contracts funded at the forfait are regularised after it")
+    source: Text
+
+
+class ForfaitsIn(Strict):
+    applies_from: IsoDate
+    by_level: dict[str, Money] = Field(description='RNCP level → annual amount, e.g. {"3": "5470.00"}')
+    source: Text
+
+
+class FundingParameterIn(Strict):
+    name: Annotated[str, Field(max_length=60)]
+    value: Money
+    applies_from: IsoDate
+    article: Text
+
+
+class ForecastOut(BaseModel):
+    cfa: str | None
+    months: list[dict[str, Any]] = Field(description="per month: OPCO and employer amounts, contracts paying")

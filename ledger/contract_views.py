@@ -11,14 +11,11 @@ from typing import Any
 
 from domain.clock import candidate_events
 from domain.contract import Contract
+from domain.dates import month_key
 from domain.events import jsonable
 from projections.wage.view import ContractRow
 
 MILESTONES_SHOWN = 5
-
-
-def month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
 
 
 def current_wage(months: list[dict[str, Any]] | None, today: date) -> dict[str, str] | None:

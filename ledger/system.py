@@ -12,13 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
+
 from domain.clock import ClockState
+from domain.funding.reference import FundingReference
 from ledger.application import Contracts
 from ledger.bootstrap import bootstrap
 from ledger.errors import ContractNotFound
 from ledger.settings import Settings
 from projections.clock.projection import ClockIndexProjection, clock_input
 from projections.clock.view import ClockIndexQueries, PostgresClockIndex, SQLiteClockIndex
+from projections.funding.projection import FundingProjection, funding_input
+from projections.funding.view import FundingViewQueries, PostgresFundingView, SQLiteFundingView
 from projections.runner import ProjectionRunner
 from projections.views import build_view, view_env
 from projections.wage.projection import WageProjection, wage_input
@@ -30,6 +35,7 @@ class Ledger:
     contracts: Contracts
     wages: WageProjection
     clock_index: ClockIndexProjection
+    funding: FundingProjection
     runners: list[ProjectionRunner] = field(default_factory=list)
 
     @property
@@ -48,6 +54,14 @@ class Ledger:
     def clock_runner(self) -> ProjectionRunner:
         return self.runners[1]
 
+    @property
+    def funding_view(self) -> FundingViewQueries:
+        return self.funding.view
+
+    @property
+    def funding_runner(self) -> ProjectionRunner:
+        return self.runners[2]
+
     def sync(self) -> int:
         """Apply every recorded event not yet in the projections; returns how many notifications were read."""
         return sum(runner.catch_up() for runner in self.runners)
@@ -65,12 +79,13 @@ class Ledger:
         """Forget the projections' state; the next `sync()` replays the whole log."""
         self.wages.rebuild()
         self.clock_index.rebuild()
+        self.funding.rebuild()
 
     def close(self) -> None:
         for runner in self.runners:
             runner.stop()
         self.contracts.close()
-        for view in (self.wage_view, self.clock_view):
+        for view in (self.wage_view, self.clock_view, self.funding_view):
             view.datastore.close()
 
 
@@ -81,14 +96,40 @@ def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[st
     views = view_env(env)  # one database for both views, even in memory: the contract list joins them
     clock_view = cast(ClockIndexQueries, build_view(views, SQLiteClockIndex, PostgresClockIndex))
     wage_view = cast(WageViewQueries, build_view(views, SQLiteWageView, PostgresWageView))
+    funding_view = cast(FundingViewQueries, build_view(views, SQLiteFundingView, PostgresFundingView))
     wages = WageProjection(wage_view, upstream)
     clock = ClockIndexProjection(clock_view, upstream, _state_loader(contracts))
-    ledger = Ledger(contracts, wages, clock)
+    funding = FundingProjection(funding_view, upstream, _reference_events(contracts), contracts.funding_readings)
+    ledger = Ledger(contracts, wages, clock, funding)
     ledger.runners = [
         ProjectionRunner(contracts, wages, wage_input),
         ProjectionRunner(contracts, clock, clock_input),
+        ProjectionRunner(contracts, funding, funding_input),
     ]
     return ledger
+
+
+FUNDING_REFERENCE_TOPICS = [
+    get_topic(cls)
+    for cls in vars(FundingReference).values()
+    if isinstance(cls, type) and issubclass(cls, FundingReference.Event)
+]
+
+
+def _reference_events(contracts: Contracts) -> Any:
+    """The funding reference's events recorded up to a notification id (the projection's replica)."""
+
+    def events(stop: int | None) -> list[Any]:
+        out: list[Any] = []
+        start = 1
+        while notes := contracts.recorder.select_notifications(
+            start=start, limit=500, stop=stop, topics=FUNDING_REFERENCE_TOPICS
+        ):
+            out += [contracts.mapper.to_domain_event(n) for n in notes]
+            start = notes[-1].id + 1
+        return out
+
+    return events
 
 
 def _state_loader(contracts: Contracts) -> Any:

@@ -266,6 +266,17 @@ def funding(request: Request, ledger: LedgerDep, contract: ReadableContract) -> 
 
 
 @router.get(
+    "/{contract_id}/funding-history",
+    response_model=WageHistoryOut,
+    responses=READ,
+    summary="Every change of the funding: cause, article, old and new annual level and total, changed lines",
+)
+def funding_history(ledger: LedgerDep, contract: ReadableContract) -> dict[str, Any]:
+    ledger.funding_runner.catch_up()
+    return {"id": str(contract.id), "entries": ledger.funding_view.history(str(contract.id))}
+
+
+@router.get(
     "/{contract_id}/hiring-aid",
     response_model=HiringAidOut,
     responses=READ,

@@ -10,7 +10,17 @@ from fastapi import APIRouter, Response
 
 from api.deps import AdminDep, LedgerDep, PrincipalDep
 from api.problems import problem_responses
-from api.schemas import LuxembourgCoteIn, RecordedOut, ReferenceOut, SmicRevaluationIn
+from api.schemas import (
+    ForfaitsIn,
+    FundingParameterIn,
+    LuxembourgCoteIn,
+    NpecFixedIn,
+    NpecIn,
+    RecordedOut,
+    ReferenceOut,
+    SmicRevaluationIn,
+)
+from domain.errors import ReferenceDataError
 from domain.events import jsonable
 from domain.reference_data import monthly_smic
 from domain.terms import parse_date, parse_money
@@ -27,9 +37,18 @@ AdminResponses = problem_responses(401, 403, 413, 422)
 )
 def reference(ledger: LedgerDep, _: PrincipalDep) -> dict[str, Any]:
     data = ledger.contracts.reference_data()
+    funding = ledger.contracts.funding_reference()
     return {
         "smic": [jsonable(asdict(s)) for s in data.smic_history()],
         "luxembourg_cotes": [jsonable(asdict(c)) for c in data.lu_cotes()],
+        "funding": jsonable(
+            {
+                "npec": funding.npecs,
+                "amorcage_forfaits": funding.forfaits,
+                "payment_schedules": funding.schedules,
+                "parameters": funding.parameters,
+            }
+        ),
     }
 
 
@@ -65,3 +84,71 @@ def record_cote(response: Response, ledger: LedgerDep, _: AdminDep, body: Luxemb
     effective = parse_date(body.effective_date, "effective_date")
     cote = parse_money(body.cote, "cote")
     return _answer(response, ledger, ledger.contracts.record_lu_cote(effective, cote, body.source))
+
+
+@router.post(
+    "/npec",
+    status_code=201,
+    response_model=RecordedOut,
+    responses=AdminResponses,
+    summary="Record an NPEC version for a certification in a branch (or fixed by decree: branch null)",
+)
+def record_npec(response: Response, ledger: LedgerDep, _: AdminDep, body: NpecIn) -> dict[str, bool]:
+    amount = parse_money(body.amount, "amount")
+    applies_from = parse_date(body.applies_from, "applies_from")
+    return _answer(
+        response,
+        ledger,
+        ledger.contracts.record_npec(body.certification, body.branch, amount, applies_from, body.source),
+    )
+
+
+@router.post(
+    "/npec-fixed",
+    status_code=201,
+    response_model=RecordedOut,
+    responses=AdminResponses,
+    summary="An NPEC fixed for a certification that had none: the forfait contracts are regularised",
+)
+def fix_npec(response: Response, ledger: LedgerDep, _: AdminDep, body: NpecFixedIn) -> dict[str, bool]:
+    recorded = ledger.contracts.fix_npec(
+        body.certification,
+        parse_money(body.amount, "amount"),
+        parse_date(body.applies_from, "applies_from"),
+        parse_date(body.decided_on, "decided_on"),
+        body.source,
+    )
+    return _answer(response, ledger, recorded)
+
+
+@router.post(
+    "/amorcage-forfaits",
+    status_code=201,
+    response_model=RecordedOut,
+    responses=AdminResponses,
+    summary="Record new amorçage forfaits by RNCP level (D6332-80)",
+)
+def record_forfaits(response: Response, ledger: LedgerDep, _: AdminDep, body: ForfaitsIn) -> dict[str, bool]:
+    by_level = {}
+    for level, value in body.by_level.items():
+        if not level.isascii() or not level.isdigit() or len(level) > 1:
+            raise ReferenceDataError("by_level keys are RNCP levels 3..8", field=f"by_level.{level[:8]}")
+        by_level[int(level)] = parse_money(value, f"by_level.{level}")
+    recorded = ledger.contracts.record_amorcage_forfaits(
+        parse_date(body.applies_from, "applies_from"), by_level, body.source
+    )
+    return _answer(response, ledger, recorded)
+
+
+@router.post(
+    "/funding-parameters",
+    status_code=201,
+    response_model=RecordedOut,
+    responses=AdminResponses,
+    summary="Record a new value of a funding parameter (cap, minoration, employer participation…)",
+)
+def record_parameter(response: Response, ledger: LedgerDep, _: AdminDep, body: FundingParameterIn) -> dict[str, bool]:
+    recorded = ledger.contracts.record_funding_parameter(
+        body.name, parse_money(body.value, "value"), parse_date(body.applies_from, "applies_from"), body.article
+    )
+    return _answer(response, ledger, recorded)

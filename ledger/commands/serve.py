@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ledger.settings import Settings
 
@@ -25,19 +24,9 @@ def handle(args: argparse.Namespace) -> int:
 
     from api.main import create_app
     from api.middleware import configure_logging
-    from ledger.bootstrap import bootstrap
 
     settings = Settings()
     configure_logging(settings.log_level)
-    app = bootstrap(settings)
-    try:
-        if not app.api_keys():
-            sys.stderr.write(
-                "No API key yet: create one with `ledger keys create --role cfa --tenant <CFA id>` "
-                "(or --role admin, or --role employer --tenant <SIRET>).\n"
-            )
-    finally:
-        app.close()
     uvicorn.run(
         create_app(settings=settings),
         host=args.host or settings.api_host,

@@ -31,8 +31,10 @@ def funding(t: dict[str, Any], events: list[dict[str, Any]], *npecs: Npec) -> Fu
     return compute_funding(funding_facts(parse_terms(t), events), FundingTables.seed().with_npecs(*npecs))
 
 
-def bts(level: int = 5, start: str = "2025-09-01", end: str = "2027-08-31", **kw: Any) -> dict[str, Any]:
-    t = terms(birth="2005-01-10", start=start, end=end, **kw)
+def bts(
+    level: int = 5, start: str = "2025-09-01", end: str = "2027-08-31", birth: str = "2005-01-10", **kw: Any
+) -> dict[str, Any]:
+    t = terms(birth=birth, start=start, end=end, **kw)
     t["training"].update(diploma_code=BTS, level=level, title="BTS")
     return t
 

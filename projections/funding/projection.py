@@ -1,0 +1,253 @@
+"""The funding projection: per contract its funding state and dated payment lines, and a history entry for
+every change (exactly-once with tracking, rebuildable, like the wage projection).
+
+Contract events change one contract; funding reference events (an NPEC recorded or fixed, new forfaits,
+a new cap) change every contract they concern, each getting its own history entry. The reference itself is
+the `FundingReference` aggregate replayed from its own events up to the projection's position, so a
+rebuild sees the reference as it was at each point of the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+
+from domain.errors import DomainError
+from domain.events import event_payload, event_type
+from domain.funding.engine import DEFAULT_READINGS, FUNDING_FACT_EVENTS, FundingReadings, compute_funding, funding_facts
+from domain.funding.reference import FundingReference, FundingTables
+from domain.funding.report import funding_json
+from domain.terms import parse_terms
+from projections.funding.view import FundingRow, FundingViewQueries
+
+REFERENCE_KINDS = frozenset(
+    {"FundingReferenceSeeded", "NpecRecorded", "NpecFixed", "AmorcageForfaitsRecorded", "FundingParameterRecorded"}
+)
+STATUS_BY_EVENT = {"Signed": "signed", "Filed": "filed", "Terminated": "terminated", "Ended": "ended"}
+CONTRACT_KINDS = FUNDING_FACT_EVENTS | {"Drafted", "Filed", "FilingDecided", "Ended"}
+CAUSE_ARTICLES = {
+    "Drafted": "L6332-14 I 1°",
+    "Signed": "L6332-14 (NPEC in force at the conclusion)",
+    "Terminated": "R6332-25 (rupture)",
+    "ExamFailedExtended": "L6222-11 (extension funded at the same level)",
+    "DisabilityRecognised": "D6332-82",
+    "TermsCorrected": "correction of the terms",
+    "NpecRecorded": "D6332-78",
+    "NpecFixed": "D6332-80 (regularisation)",
+    "AmorcageForfaitsRecorded": "D6332-80",
+    "FundingParameterRecorded": "funding parameter",
+}
+
+
+@dataclass(frozen=True)
+class FundingInput:
+    kind: str
+    aggregate_id: str
+    payload: dict[str, Any]
+    recorded_at: datetime
+    event_id: str
+    event: Any = None  # the domain event itself, for the reference (replayed on the projection's replica)
+
+
+def funding_input(domain_event: Any) -> FundingInput | None:
+    kind = event_type(domain_event)
+    if kind not in CONTRACT_KINDS and kind not in REFERENCE_KINDS:
+        return None
+    if kind in REFERENCE_KINDS and not isinstance(domain_event, FundingReference.Event):
+        return None
+    return FundingInput(
+        kind,
+        str(domain_event.originator_id),
+        event_payload(domain_event),
+        domain_event.timestamp,
+        f"{domain_event.originator_id}:{domain_event.originator_version}",
+        domain_event if kind in REFERENCE_KINDS else None,
+    )
+
+
+@dataclass
+class _Batch:
+    rows: dict[str, FundingRow] = field(default_factory=dict)
+    history: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+class FundingProjection:
+    def __init__(
+        self,
+        view: FundingViewQueries,
+        upstream_name: str,
+        reference_events: Callable[[int | None], list[Any]],
+        readings: FundingReadings = DEFAULT_READINGS,
+    ) -> None:
+        self.view = view
+        self.tracking_name = f"{upstream_name}->funding"
+        self.reference_events = reference_events  # the funding reference's events up to a position
+        self.readings = readings
+        self._load_reference()
+
+    def _load_reference(self) -> None:
+        self._applied = self.position()
+        self.reference: FundingReference | None = None
+        if self._applied is not None:
+            for e in self.reference_events(self._applied):
+                self._replay(e)
+        self.tables = self.reference.tables() if self.reference is not None else FundingTables.seed()
+
+    def _replay(self, event: Any) -> bool:
+        """Apply a reference event to the replica unless it already holds it (a batch that another process
+        applied first is replayed over a reloaded replica; its tracking insert then fails as it should)."""
+        if self.reference is not None and event.originator_version <= self.reference.version:
+            return False
+        self.reference = event.mutate(self.reference)
+        return True
+
+    def position(self) -> int | None:
+        return self.view.max_tracking_id(self.tracking_name)  # type: ignore[attr-defined]
+
+    def rebuild(self) -> None:
+        self.view.clear(self.tracking_name)
+        self._load_reference()
+
+    def process(self, items: Sequence[tuple[int, FundingInput | None]]) -> None:
+        if not items:
+            return
+        if self.position() != self._applied:
+            self._load_reference()
+        batch = _Batch()
+        try:
+            with self.view.write(Tracking(self.tracking_name, items[-1][0])) as cursor:
+                for _, item in items:
+                    if item is not None:
+                        self._apply(cursor, item, batch)
+                self.view.save(cursor, batch.rows.values(), batch.history, datetime.now(UTC).isoformat())
+        except BaseException:
+            self._load_reference()
+            raise
+        self._applied = items[-1][0]
+
+    def _row(self, cursor: Any, contract_id: str, batch: _Batch) -> FundingRow | None:
+        if contract_id not in batch.rows:
+            loaded = self.view.load(cursor, [contract_id])
+            if contract_id not in loaded:
+                return None
+            batch.rows[contract_id] = loaded[contract_id]
+        return batch.rows[contract_id]
+
+    def _apply(self, cursor: Any, item: FundingInput, batch: _Batch) -> None:
+        if item.kind in REFERENCE_KINDS:
+            before_tables = self.tables
+            if not self._replay(item.event):
+                return
+            assert self.reference is not None
+            self.tables = self.reference.tables()
+            if item.kind == "FundingReferenceSeeded":
+                return
+            certification = item.payload.get("certification") if item.kind in ("NpecRecorded", "NpecFixed") else None
+            ids = set(self.view.ids_for(cursor, certification))
+            ids |= {cid for cid, r in batch.rows.items() if certification in (None, r.certification)}
+            for contract_id in sorted(ids):
+                row = self._row(cursor, contract_id, batch)
+                if row is not None:
+                    before = self._compute(row, before_tables)
+                    self._note(batch, row, item, before, self._compute(row))
+            return
+        if item.kind == "Drafted":
+            terms = item.payload["terms"]
+            row = FundingRow(
+                item.aggregate_id,
+                item.payload.get("cfa_id"),
+                terms["training"].get("diploma_code"),
+                "drafted",
+                terms,
+                [],
+            )
+            batch.rows[row.contract_id] = row
+            self._note(batch, row, item, None, self._compute(row))
+            return
+        existing = self._row(cursor, item.aggregate_id, batch)
+        if existing is None:
+            return
+        row = existing
+        if item.kind == "FilingDecided":
+            row.status = "accepted" if item.payload.get("accepted") else "refused"
+        elif item.kind in STATUS_BY_EVENT:
+            row.status = STATUS_BY_EVENT[item.kind]
+        if item.kind in FUNDING_FACT_EVENTS:
+            before = self._compute(row)
+            row.events.append({"type": item.kind, **item.payload})
+            if item.kind == "TermsCorrected":
+                row.certification = self._terms(row).get("training", {}).get("diploma_code")
+            self._note(batch, row, item, before, self._compute(row))
+        elif item.kind == "FilingDecided" and row.status == "refused":
+            self._note(batch, row, item, row.state, None)
+
+    @staticmethod
+    def _terms(row: FundingRow) -> dict[str, Any]:
+        corrections = [e for e in row.events if e["type"] == "TermsCorrected" and isinstance(e.get("terms"), dict)]
+        return corrections[-1]["terms"] if corrections else row.terms
+
+    def _compute(self, row: FundingRow, tables: FundingTables | None = None) -> dict[str, Any] | None:
+        """The row's funding state under `tables` (the current ones if None; then it is also kept on the row)."""
+        try:
+            facts = funding_facts(parse_terms(row.terms), row.events)
+            state: dict[str, Any] = funding_json(compute_funding(facts, tables or self.tables, self.readings))
+        except DomainError as e:
+            state = {"error": e.as_problem()}
+        if tables is None:
+            row.state = state
+        return state
+
+    def _note(
+        self,
+        batch: _Batch,
+        row: FundingRow,
+        item: FundingInput,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        entry = funding_history_entry(item.kind, before, after, item.recorded_at, item.event_id)
+        if entry is not None:
+            batch.history.append((row.contract_id, entry))
+
+
+def _lines(state: dict[str, Any] | None) -> dict[tuple[str, str, str], str]:
+    if not state or "payments" not in state:
+        return {}
+    return {(p["due_on"], p["kind"], p["payer"]): p["amount"] for p in state["payments"]}
+
+
+def funding_history_entry(
+    cause: str, before: dict[str, Any] | None, after: dict[str, Any] | None, recorded_at: datetime, event_id: str
+) -> dict[str, Any] | None:
+    """What a fact changed in a contract's funding: level, total and each changed line; None if nothing."""
+    old, new = _lines(before), _lines(after)
+    changed = [
+        {"due_on": k[0], "kind": k[1], "payer": k[2], "before": old.get(k), "after": new.get(k)}
+        for k in sorted(old.keys() | new.keys())
+        if old.get(k) != new.get(k)
+    ]
+
+    def level(state: dict[str, Any] | None) -> str | None:
+        return state["level"]["annual"] if state and "level" in state else None
+
+    def total(state: dict[str, Any] | None) -> str | None:
+        return state["totals"]["contract"] if state and "totals" in state else None
+
+    if not changed and level(before) == level(after) and cause != "Drafted":
+        return None
+    return {
+        "cause": cause,
+        "article": CAUSE_ARTICLES.get(cause, ""),
+        "old_annual": level(before),
+        "new_annual": level(after),
+        "old_total": total(before),
+        "new_total": total(after),
+        "lines": changed,
+        "recorded_at": recorded_at.isoformat(),
+        "effective_date": min((str(c["due_on"]) for c in changed), default=None),  # the first payment it changes
+        "event_id": event_id,
+    }
