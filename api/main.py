@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.middleware import RequestContext
-from api.routes import contracts, funding, health, reference, simulations
+from api.routes import contracts, funding, health, reference, simulations, webhooks
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from ledger.time import paris_today
@@ -70,8 +70,9 @@ def create_app(
     )
     app.state.ledger = ledger
     app.state.today = today
+    app.state.settings = settings
     problems.install(app)
     app.add_middleware(RequestContext, max_body_bytes=settings.api_max_body_bytes)
-    for module in (contracts, funding, simulations, reference, health):
+    for module in (contracts, funding, webhooks, simulations, reference, health):
         app.include_router(module.router)
     return app

@@ -32,6 +32,7 @@ from ledger.access import KeyManagement
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
 from ledger.funding import FundingUseCases
 from ledger.persistence import BaseApplication
+from ledger.webhook_subscriptions import WebhookUseCases
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
 
@@ -43,7 +44,7 @@ class DraftResult:
     version: int
 
 
-class Contracts(FundingUseCases, KeyManagement, BaseApplication):
+class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication):
     # A contract has tens of events; snapshots are not needed for speed, but the path is kept working.
     snapshotting_intervals = {Contract: 50}
     _reference_cache: tuple[int, WageReference] | None = None  # (reference data version, its series)

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     # wakes them at once.
     follow_interval: float = Field(default=0.5, gt=0)
 
+    # Webhooks (`ledger dispatcher`)
+    webhooks_allow_private_targets: bool = False  # SSRF guard: only true for a receiver on a private network
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+    dispatcher_concurrency: int = Field(default=8, ge=1, le=64)  # a slow receiver holds one of these only
+
     @model_validator(mode="after")
     def _resolve_url(self) -> Settings:
         if not self.database_url:

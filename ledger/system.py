@@ -28,6 +28,8 @@ from projections.runner import ProjectionRunner
 from projections.views import build_view, view_env
 from projections.wage.projection import WageProjection, wage_input
 from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries
+from projections.webhooks.projection import WageChangeFeed, WebhookOutboxProjection, outbox_input
+from projections.webhooks.view import PostgresWebhookOutbox, SQLiteWebhookOutbox, WebhookOutboxQueries
 
 
 @dataclass
@@ -36,7 +38,9 @@ class Ledger:
     wages: WageProjection
     clock_index: ClockIndexProjection
     funding: FundingProjection
+    outbox: WebhookOutboxProjection
     runners: list[ProjectionRunner] = field(default_factory=list)
+    outbox_runners: list[ProjectionRunner] = field(default_factory=list)  # not rebuilt: it holds what was sent
 
     @property
     def wage_view(self) -> WageViewQueries:
@@ -55,6 +59,16 @@ class Ledger:
         return self.runners[1]
 
     @property
+    def outbox_view(self) -> WebhookOutboxQueries:
+        return self.outbox.view
+
+    def outbox_sync(self) -> None:
+        """The outbox's two sources: the event log, then the wage history (after the wage view catches up)."""
+        self.wage_runner.catch_up()
+        for runner in self.outbox_runners:
+            runner.catch_up()
+
+    @property
     def funding_view(self) -> FundingViewQueries:
         return self.funding.view
 
@@ -64,15 +78,15 @@ class Ledger:
 
     def sync(self) -> int:
         """Apply every recorded event not yet in the projections; returns how many notifications were read."""
-        return sum(runner.catch_up() for runner in self.runners)
+        return sum(runner.catch_up() for runner in (*self.runners, *self.outbox_runners))
 
     def follow(self, interval: float = 0.5) -> None:
-        for runner in self.runners:
+        for runner in (*self.runners, *self.outbox_runners):
             runner.start(interval)
 
     def poke(self) -> None:
         """A local write happened: wake the following projections now rather than at their next interval."""
-        for runner in self.runners:
+        for runner in (*self.runners, *self.outbox_runners):
             runner.poke()
 
     def rebuild(self) -> None:
@@ -82,10 +96,10 @@ class Ledger:
         self.funding.rebuild()
 
     def close(self) -> None:
-        for runner in self.runners:
+        for runner in (*self.runners, *self.outbox_runners):
             runner.stop()
         self.contracts.close()
-        for view in (self.wage_view, self.clock_view, self.funding_view):
+        for view in (self.wage_view, self.clock_view, self.funding_view, self.outbox_view):
             view.datastore.close()
 
 
@@ -100,11 +114,18 @@ def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[st
     wages = WageProjection(wage_view, upstream)
     clock = ClockIndexProjection(clock_view, upstream, _state_loader(contracts))
     funding = FundingProjection(funding_view, upstream, _reference_events(contracts), contracts.funding_readings)
-    ledger = Ledger(contracts, wages, clock, funding)
+    outbox_view = cast(WebhookOutboxQueries, build_view(views, SQLiteWebhookOutbox, PostgresWebhookOutbox))
+    outbox = WebhookOutboxProjection(outbox_view, upstream)
+    wage_changes = WageChangeFeed(outbox_view)
+    ledger = Ledger(contracts, wages, clock, funding, outbox)
     ledger.runners = [
         ProjectionRunner(contracts, wages, wage_input),
         ProjectionRunner(contracts, clock, clock_input),
         ProjectionRunner(contracts, funding, funding_input),
+    ]
+    ledger.outbox_runners = [
+        ProjectionRunner(contracts, outbox, outbox_input),
+        ProjectionRunner(None, wage_changes, read=wage_changes.read),
     ]
     return ledger
 

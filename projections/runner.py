@@ -28,17 +28,36 @@ class Projection(Protocol[T_contra]):
     def process(self, items: Sequence[tuple[int, T_contra | None]]) -> None: ...
 
 
+# (position after which to read, how many) → [(position, item or None)], in order
+Reader = Callable[[int | None, int], list[tuple[int, T | None]]]
+
+
+def log_reader(app: Application[Any], translate: Callable[[Any], T | None]) -> Reader[T]:
+    """The application's notification log, each recorded event translated for the projection."""
+
+    def read(start: int | None, limit: int) -> list[tuple[int, T | None]]:
+        notes = app.recorder.select_notifications(start=start, limit=limit, inclusive_of_start=start is None)
+        return [(n.id, translate(app.mapper.to_domain_event(n))) for n in notes]
+
+    return read
+
+
 class ProjectionRunner:
     def __init__(
         self,
-        app: Application[Any],
+        app: Application[Any] | None,
         projection: Projection[T],
-        translate: Callable[[Any], T | None],
+        translate: Callable[[Any], T | None] | None = None,
         batch_size: int = 500,
+        read: Reader[T] | None = None,
     ) -> None:
+        """Follow `app`'s notification log through `translate`, or any other ordered source given as `read`."""
         self.app = app
         self.projection = projection
-        self.translate = translate
+        if read is None:
+            assert app is not None and translate is not None
+            read = log_reader(app, translate)
+        self.read = read
         self.batch_size = batch_size
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -60,17 +79,16 @@ class ProjectionRunner:
         while limit is None or done < limit:
             start = self.projection.position()
             size = self.batch_size if limit is None else min(self.batch_size, limit - done)
-            notes = self.app.recorder.select_notifications(start=start, limit=size, inclusive_of_start=start is None)
-            if not notes:
+            items = self.read(start, size)
+            if not items:
                 break
-            mapper = self.app.mapper
             try:
-                self.projection.process([(n.id, self.translate(mapper.to_domain_event(n))) for n in notes])
+                self.projection.process(items)
             except IntegrityError:
                 if self.projection.position() == start:
                     raise  # not a lost race: a real error
                 continue  # another process applied this batch first
-            done += len(notes)
+            done += len(items)
         return done
 
     # -- following in the background (one thread per projection) -----------------------------------------

@@ -52,6 +52,11 @@ class ViewRecorder:
         if rows:
             cursor.executemany(self.dialect.sql(statement), [tuple(r) for r in rows])
 
+    @staticmethod
+    def changed_rows(cursor: Any) -> int:
+        """Rows the last statement changed (the library's SQLite cursor wraps the sqlite3 one)."""
+        return int(getattr(cursor, "sqlite_cursor", cursor).rowcount)
+
     def fetch(self, cursor: Any, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor.execute(self.dialect.sql(statement), tuple(params))
         return self.dialect.tuples(cursor.fetchall())

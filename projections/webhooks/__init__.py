@@ -1,0 +1,1 @@
+"""The webhook outbox projection (deliveries to send) and its view."""
