@@ -6,7 +6,7 @@ import argparse
 import importlib
 
 # Module names under ledger.commands, in the order `ledger --help` lists them.
-COMMAND_MODULES = ("demo", "schedule", "funding", "serve", "keys", "clock", "scheduler")
+COMMAND_MODULES = ("demo", "schedule", "funding", "serve", "keys", "clock", "scheduler", "dispatcher")
 
 
 def register_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
