@@ -19,8 +19,8 @@ def D(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def branch_npec(amount: int, certification: str = BTS, branch: str = "0843") -> Npec:
-    return Npec(certification, branch, Decimal(amount), D("2024-01-01"), "illustrative", None)
+def branch_npec(amount: int, certification: str = BTS, branch: str = "0843", since: str = "2024-01-01") -> Npec:
+    return Npec(certification, branch, Decimal(amount), D(since), "illustrative", None)
 
 
 def decree_npec(amount: int, decided_on: str | None = None, applies_from: str = "2025-09-01") -> Npec:
