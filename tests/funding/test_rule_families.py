@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain.funding.engine import EMPLOYER
-from tests.funding.test_worked_examples import SIGNED_AUGUST, D, bts, branch_npec, funding, lines
+from tests.funding.test_worked_examples import SIGNED_AUGUST, D, branch_npec, bts, funding, lines
 
 
 def test_an_exam_failure_extension_funds_the_extra_period_at_the_same_level_per_day() -> None:
