@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.middleware import RequestContext
-from api.routes import contracts, funding, health, reference, simulations, webhooks
+from api.routes import contracts, funding, health, reference, simulations, ui, webhooks
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from ledger.time import paris_today
@@ -75,4 +75,5 @@ def create_app(
     app.add_middleware(RequestContext, max_body_bytes=settings.api_max_body_bytes)
     for module in (contracts, funding, webhooks, simulations, reference, health):
         app.include_router(module.router)
+    ui.install(app)
     return app

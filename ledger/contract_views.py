@@ -6,12 +6,13 @@ the current month, and the time-driven events still ahead of it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from domain import legal_parameters as law
 from domain.clock import candidate_events
 from domain.contract import Contract
-from domain.dates import month_key
+from domain.dates import add_months, days_in_month, month_key
 from domain.events import jsonable
 from projections.wage.view import ContractRow
 
@@ -79,3 +80,76 @@ def summary_data(row: ContractRow, next_due: tuple[str, str] | None, today: date
         "current_wage": current_wage(row.schedule, today),
         "next_milestone": {"type": next_due[1], "effective_date": next_due[0]} if next_due else None,
     }
+
+
+TODO_HORIZON_DAYS = 30  # product setting: what "needs action soon" means on the CFA's page
+
+
+def todo_items(contract: Contract, today: date, horizon_days: int = TODO_HORIZON_DAYS) -> list[dict[str, Any]]:
+    """Deadlines of one contract that need the CFA's action: overdue ones, and those within the horizon."""
+    horizon = today + timedelta(days=horizon_days)
+    items: list[dict[str, Any]] = []
+
+    def add(kind: str, label: str, on: date, rule: str) -> None:
+        if on <= horizon:
+            items.append({"kind": kind, "label": label, "date": on.isoformat(), "overdue": on < today, "rule": rule})
+
+    status = contract.status
+    if status == "signed":
+        add("filing", "Transmettre le contrat pour dépôt", contract.filing_due, law.FILING_WORKING_DAYS.article)
+    if status == "filed" and contract.decision_due is not None:
+        add("decision", "Décision de dépôt attendue", contract.decision_due, law.DECISION_DAYS.article)
+    running = status in ("signed", "filed", "accepted", "extended")
+    if running and contract.probation_ended_on is None and contract.probation_end_earliest >= today:
+        add(
+            "probation",
+            "Fin de la période d'essai (45 jours)",
+            contract.probation_end_earliest,
+            law.PROBATION_DAYS.article,
+        )
+    if running and contract.planned_end >= today:
+        add("end", "Fin du contrat", contract.planned_end, "L6222-7-1")
+    if running:
+        state = contract.clock_state()
+        bracket = next(
+            (e for e in candidate_events(state) if e.kind == "AgeBracketReached" and e.key not in state.recorded_keys),
+            None,
+        )
+        if bracket is not None and today <= bracket.effective_date <= add_months(today, 1):
+            add(
+                "age", f"Changement de tranche d'âge ({bracket.payload['bracket']})", bracket.effective_date, "D6222-31"
+            )
+    return items
+
+
+def timeline_changes(months: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Where the monthly minimum changes, with why and the article: the start, then every month whose amount
+    differs from the month before, the cause read off the segments (bracket, contract year, base, rate, or a
+    last month paid for part of its days)."""
+    out: list[dict[str, str]] = []
+    for i, m in enumerate(months):
+        last = m["segments"][-1]
+        if i == 0:
+            cause, article = "Drafted", "D6222-26"
+        elif m["amount"] == months[i - 1]["amount"]:
+            continue
+        else:
+            before = months[i - 1]["segments"][-1]
+            year, number = (int(part) for part in m["month"].split("-"))
+            ends_early = (
+                i == len(months) - 1 and last["to"] != date(year, number, days_in_month(year, number)).isoformat()
+            )
+            if last["bracket"] != before["bracket"]:
+                cause, article = "AgeBracketReached", "D6222-31"
+            elif last["year"] != before["year"]:
+                cause, article = "ContractYearStarted", "D6222-26"
+            elif last["base"] != before["base"] and last["pct"] == before["pct"]:
+                cause, article = (
+                    ("SmicRevalued", "L3231-5 / L3231-6") if last["base_kind"] == "SMIC" else ("SmcChanged", "D6222-26")
+                )
+            elif ends_early:
+                cause, article = "EndOfContract", "calendar-day proration of the last month"
+            else:
+                cause, article = "RateChanged", ", ".join(last["rules"])
+        out.append({"month": m["month"], "cause": cause, "article": article, "amount": m["amount"]})
+    return out

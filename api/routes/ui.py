@@ -1,0 +1,216 @@
+"""The CFA's page (server-rendered, a little JavaScript for the chart): live contracts, what is due, and one
+contract's wage timeline. The same API keys and tenant rules as the API: the key is given once on the login
+form and kept in an HttpOnly, SameSite=Strict cookie; every page authenticates it again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api import french
+from api.deps import LedgerDep
+from domain.access import Principal
+from domain.contract import LIVE, SERVICE_EVENT_TYPES
+from domain.errors import DomainError
+from domain.funding.report import funding_json
+from domain.wage.engine import schedule_json
+from ledger.contract_views import contract_data, summary_data, timeline_changes, todo_items
+from ledger.errors import ContractNotFound
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+templates.env.filters.update(euros=french.euros, day=french.day, moment=french.moment, month=french.month)
+COOKIE = "ledger_key"
+STATUS_FR = {
+    "drafted": "brouillon",
+    "signed": "signé",
+    "filed": "transmis",
+    "accepted": "accepté",
+    "refused": "refusé",
+    "extended": "prolongé",
+    "terminated": "rompu",
+    "ended": "terminé",
+}
+EVENT_FR = {
+    "Drafted": "Contrat rédigé",
+    "Signed": "Signé",
+    "Filed": "Transmis pour dépôt",
+    "FilingDecided": "Décision de dépôt",
+    "ProbationEnded": "Fin de la période d'essai",
+    "AgeBracketReached": "Nouvelle tranche d'âge",
+    "ContractYearStarted": "Nouvelle année de contrat",
+    "ExamFailedExtended": "Prolongé après échec à l'examen",
+    "DisabilityRecognised": "Handicap reconnu",
+    "SmcChanged": "Nouveau salaire minimum conventionnel",
+    "Terminated": "Rupture",
+    "Ended": "Fin du contrat",
+    "TermsCorrected": "Correction des termes",
+    "FilingOverdue": "Dépôt en retard",
+    "EndApproaching": "Fin du contrat proche",
+    "SmicRevalued": "Revalorisation du SMIC",
+    "LuxembourgCoteRecorded": "Indexation luxembourgeoise",
+    "RateChanged": "Nouveau taux",
+    "EndOfContract": "Fin du contrat (mois partiel)",
+}
+templates.env.globals.update(status_fr=STATUS_FR, event_fr=EVENT_FR)
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def page_principal(request: Request, ledger: LedgerDep) -> Principal:
+    token = request.cookies.get(COOKIE)
+    principal = ledger.contracts.authenticate(token) if token else None
+    if principal is None:
+        raise LoginRequired
+    request.state.key_id = principal.key_id
+    return principal
+
+
+PagePrincipal = Annotated[Principal, Depends(page_principal)]
+
+
+def render(request: Request, name: str, principal: Principal | None, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {"principal": principal, **context})
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, error: str | None = None) -> HTMLResponse:
+    return render(request, "login.html", None, error=error)
+
+
+@router.post("/login")
+async def login(request: Request, ledger: LedgerDep) -> Response:
+    form = parse_qs((await request.body()).decode(errors="replace"))
+    token = (form.get("key") or [""])[0].strip()
+    if not token or ledger.contracts.authenticate(token) is None:
+        return render(request, "login.html", None, error="Clé inconnue ou révoquée.")
+    response = RedirectResponse("/ui/contracts", status_code=303)
+    secure = request.url.scheme == "https"
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/ui", max_age=8 * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/ui/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/ui")
+    return response
+
+
+@router.get("/contracts", response_class=HTMLResponse)
+def contracts_page(
+    request: Request,
+    ledger: LedgerDep,
+    principal: PagePrincipal,
+    status: Annotated[str, Query(max_length=20)] = "",
+    employer: Annotated[str, Query(max_length=200)] = "",
+    due_within_days: Annotated[str, Query(max_length=3)] = "",
+    q: Annotated[str, Query(max_length=100)] = "",
+) -> HTMLResponse:
+    today = request.app.state.today()
+    ledger.sync()
+    days = int(due_within_days) if due_within_days.isdigit() else None
+    statuses = [status] if status in STATUS_FR else sorted(LIVE)
+    cfa = principal.tenant if principal.role == "cfa" else None
+    siret = principal.tenant if principal.role == "employer" else None
+    total, rows = ledger.wage_view.page(
+        cfa_id=cfa,
+        employer_siret=siret,
+        statuses=statuses,
+        apprentice=q.strip() or None,
+        due_until=(today + timedelta(days=days)).isoformat() if days is not None else None,
+        limit=200,
+    )
+    employer_q = employer.strip().lower()
+    items = []
+    for row, upcoming in rows:
+        terms = row.terms
+        name = terms["employer"]["name"]
+        if employer_q and employer_q not in name.lower() and employer_q != (row.employer_siret or ""):
+            continue
+        items.append({**summary_data(row, upcoming, today), "employer": name, "training": terms["training"]["title"]})
+    filters = {"status": status, "employer": employer, "due_within_days": due_within_days, "q": q}
+    return render(request, "contracts.html", principal, items=items, total=total, filters=filters, statuses=STATUS_FR)
+
+
+@router.get("/todo", response_class=HTMLResponse)
+def todo_page(request: Request, ledger: LedgerDep, principal: PagePrincipal) -> HTMLResponse:
+    today = request.app.state.today()
+    ledger.sync()
+    cfa = principal.tenant if principal.role == "cfa" else None
+    siret = principal.tenant if principal.role == "employer" else None
+    _, rows = ledger.wage_view.page(cfa_id=cfa, employer_siret=siret, statuses=sorted(LIVE), limit=1000)
+    items = []
+    for row, _upcoming in rows:
+        contract = ledger.contracts.get_contract(UUID(row.contract_id))
+        for item in todo_items(contract, today):
+            items.append({**item, "contract_id": row.contract_id, "apprentice": row.apprentice})
+    items.sort(key=lambda i: (i["date"], i["apprentice"]))
+    return render(request, "todo.html", principal, items=items, today=today)
+
+
+@router.get("/contracts/{contract_id}", response_class=HTMLResponse)
+def contract_page(request: Request, ledger: LedgerDep, principal: PagePrincipal, contract_id: str) -> HTMLResponse:
+    try:
+        contract = ledger.contracts.get_contract(UUID(contract_id))
+    except (ValueError, ContractNotFound):
+        contract = None
+    if contract is None or not principal.may_read(contract.cfa_id, contract.terms_data["employer"].get("siret")):
+        return HTMLResponse(render(request, "missing.html", principal).body, status_code=404)
+    today = request.app.state.today()
+    try:
+        months: list[dict[str, Any]] | None = schedule_json(ledger.contracts.wage_schedule(contract.id))
+    except DomainError:
+        months = None
+    try:
+        funding: dict[str, Any] | None = funding_json(ledger.contracts.contract_funding(contract.id), today)
+    except DomainError:
+        funding = None
+    events = [
+        {**e, "who": "service (horloge)" if e["type"] in SERVICE_EVENT_TYPES or e["payload"].get("implicit") else "CFA"}
+        for e in ledger.contracts.contract_events(contract.id)
+    ]
+    chart = {
+        "months": [
+            {"month": m["month"], "label": french.month(m["month"]), "amount": m["amount"]} for m in months or []
+        ],
+        "changes": [
+            {
+                "date": f"{c['month']}-01",
+                "label": french.month(c["month"]),
+                "reason": EVENT_FR.get(c["cause"], c["cause"]),
+                "article": c["article"],
+                "amount": french.euros(c["amount"]),
+            }
+            for c in timeline_changes(months or [])
+        ],
+    }
+    data = contract_data(contract, months, today)
+    return render(
+        request, "contract.html", principal, c=data, months=months or [], chart=chart, events=events, funding=funding
+    )
+
+
+def install(app: Any) -> None:
+    """The router, the static files, and the login redirect for pages without a valid key."""
+    from fastapi.staticfiles import StaticFiles
+
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent.parent / "static")), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, e: LoginRequired) -> Response:
+        return RedirectResponse("/ui/login", status_code=303)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> Response:
+        return RedirectResponse("/ui/contracts", status_code=303)

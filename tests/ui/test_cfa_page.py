@@ -1,0 +1,224 @@
+"""The CFA's page in a real headless browser (Debian's chromium, driven by Selenium) against a live
+`ledger serve` on 127.0.0.1 with seeded contracts. A screenshot is kept in test-artifacts/.
+
+The browser is installed by `bin/setup-browser` when missing; outside CI the tests skip with the reason if
+that is impossible, under CI=true they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from domain.dates import add_months
+from ledger.settings import Settings
+from ledger.system import bootstrap_ledger
+from tests.contract_builders import terms
+from tests.system.helpers import running
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+NARROW_NBSP, NBSP = "\u202f", "\u00a0"
+
+
+def _browser_available() -> str | None:
+    """Why the browser cannot be used, or None."""
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        return None
+    setup = subprocess.run([str(ROOT / "bin" / "setup-browser")], capture_output=True, text=True, timeout=900)
+    if setup.returncode == 0 and shutil.which("chromium") and shutil.which("chromedriver"):
+        return None
+    return f"no headless chromium: bin/setup-browser failed ({(setup.stderr or setup.stdout).strip()[-200:]})"
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    reason = _browser_available()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1400",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
+    ):
+        options.add_argument(flag)
+    options.binary_location = shutil.which("chromium") or "chromium"
+    browser = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    browser.set_page_load_timeout(30)
+    yield browser
+    browser.quit()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """`ledger serve` on a seeded SQLite store: CFA A's three contracts, CFA B's one; a key for each."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('ui') / 'ledger.sqlite3'}"
+    ledger = bootstrap_ledger(Settings(database_url=url))
+    lea = running(ledger, "lea", terms(birth="2008-03-15"))  # 18 on 2026-03-15: bracket B from April
+    durand = running(ledger, "durand", terms(birth="2007-01-20", apprentice__last_name="Durand"))
+    ledger.contracts.draft_contract(terms(apprentice__last_name="Petit"), "petit", "cfa-1")  # drafted only
+    unfiled = ledger.contracts.draft_contract(terms(apprentice__last_name="Roux"), "roux", "cfa-1").contract_id
+    ledger.contracts.sign(unfiled, date(2025, 8, 25))  # never filed: the filing is overdue
+    ends = date.today() + timedelta(days=20)
+    start = add_months(ends, -12) + timedelta(days=1)
+    running(
+        ledger,
+        "ending",
+        terms(birth="2006-05-05", start=start.isoformat(), end=ends.isoformat(), apprentice__last_name="Fin"),
+    )
+    other = ledger.contracts.draft_contract(terms(apprentice__last_name="Autre"), "other", "cfa-2").contract_id
+    keys = {
+        "a": ledger.contracts.issue_api_key("cfa", "cfa-1", "A").token,
+        "b": ledger.contracts.issue_api_key("cfa", "cfa-2", "B").token,
+    }
+    schedule = ledger.contracts.wage_schedule(lea)
+    ledger.close()
+    port = _free_port()
+    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "ledger"), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "ledger serve did not start"
+        time.sleep(0.1)
+    yield {
+        "base": base,
+        "keys": keys,
+        "lea": str(lea),
+        "durand": str(durand),
+        "other": str(other),
+        "months": len(schedule.months),
+    }
+    server.terminate()
+    server.wait(10)
+
+
+def login(driver: Any, base: str, key: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.delete_all_cookies()
+    driver.get(f"{base}/ui/login")
+    field = driver.find_element(By.ID, "key")
+    label = driver.find_element(By.CSS_SELECTOR, "label[for=key]")
+    assert label.text == "Clé d'API"  # a real label for the field
+    field.send_keys(key)
+    field.submit()
+
+
+def rows(driver: Any) -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, "table.contracts tbody tr[data-contract]")
+
+
+def test_the_cfa_sees_its_live_contracts_filters_and_searches(driver: Any, site: dict[str, Any]) -> None:
+    from selenium.webdriver.common.by import By
+
+    login(driver, site["base"], site["keys"]["a"])
+    assert driver.current_url.endswith("/ui/contracts")
+    assert len(rows(driver)) == 5
+    driver.find_element(By.ID, "q").send_keys("durand")
+    driver.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    assert [r.get_attribute("data-contract") for r in rows(driver)] == [site["durand"]]
+    driver.get(f"{site['base']}/ui/contracts?status=drafted")
+    assert [r.find_element(By.CSS_SELECTOR, "th").text for r in rows(driver)] == ["Léa Petit"]
+    driver.get(f"{site['base']}/ui/contracts")
+    amount = driver.find_element(By.CSS_SELECTOR, f"tr[data-contract='{site['lea']}'] td.num").get_attribute(
+        "textContent"
+    )
+    assert amount.endswith(f"{NBSP}€") and "," in amount  # French money: 952,18 €, 1 801,80 €
+
+
+def test_one_contract_draws_its_wage_timeline_with_a_step_per_month(driver: Any, site: dict[str, Any]) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    login(driver, site["base"], site["keys"]["a"])
+    driver.find_element(By.LINK_TEXT, "Léa Martin").click()
+    WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#wage-chart svg")))
+    steps = driver.find_elements(By.CSS_SELECTOR, "#wage-chart svg line.step")
+    assert len(steps) == site["months"] == len(driver.find_elements(By.CSS_SELECTOR, "table.months tbody tr"))
+    amounts = [td.get_attribute("textContent") for td in driver.find_elements(By.CSS_SELECTOR, "table.months td.num")]
+    changes = 1 + sum(1 for a, b in zip(amounts, amounts[1:], strict=False) if a != b)
+    markers = driver.find_elements(By.CSS_SELECTOR, "#wage-chart svg g.marker")
+    assert len(markers) == changes and all(m.get_attribute("tabindex") == "0" for m in markers)  # keyboard too
+    tooltips = [m.find_element(By.TAG_NAME, "title").get_attribute("textContent") for m in markers]
+    april = next(t for t in tooltips if t.startswith("avr. 2026"))
+    assert "Nouvelle tranche d'âge" in april and "D6222-31" in april  # the reason and the article
+    first_month = driver.find_element(By.CSS_SELECTOR, "table.months tbody tr td.num").get_attribute("textContent")
+    assert first_month == f"486,49{NBSP}€"  # 27 % of the SMIC 1 801,80 €
+    history = driver.find_element(By.CSS_SELECTOR, "table.events").text
+    assert "Signé" in history and "/" in history  # dd/mm/yyyy HH:MM
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "cfa-contract-page.png"
+    driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+def test_the_todo_list_sorts_deadlines_by_date(driver: Any, site: dict[str, Any]) -> None:
+    from selenium.webdriver.common.by import By
+
+    login(driver, site["base"], site["keys"]["a"])
+    driver.get(f"{site['base']}/ui/todo")
+    todo = driver.find_elements(By.CSS_SELECTOR, "table.todo tbody tr[data-kind]")
+    assert {r.get_attribute("data-kind") for r in todo} >= {"filing", "end"}
+    dates = [r.find_element(By.TAG_NAME, "td").text.split(" ")[0] for r in todo]
+    assert all(len(d) == 10 and d[2] == d[5] == "/" for d in dates)  # dd/mm/yyyy
+    as_iso = [f"{d[6:10]}-{d[3:5]}-{d[0:2]}" for d in dates]
+    assert as_iso == sorted(as_iso)
+    filing = next(r for r in todo if r.get_attribute("data-kind") == "filing")
+    assert "en retard" in filing.text and "D6224-1" in filing.text
+
+
+def test_a_cfa_key_cannot_see_another_cfas_contracts_on_the_page(driver: Any, site: dict[str, Any]) -> None:
+    from selenium.webdriver.common.by import By
+
+    login(driver, site["base"], site["keys"]["b"])
+    assert [r.get_attribute("data-contract") for r in rows(driver)] == [site["other"]]
+    driver.get(f"{site['base']}/ui/contracts/{site['lea']}")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Contrat introuvable"
+    driver.delete_all_cookies()
+    driver.get(f"{site['base']}/ui/contracts")
+    assert driver.current_url.endswith("/ui/login")
