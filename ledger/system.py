@@ -63,8 +63,8 @@ class Ledger:
         return self.outbox.view
 
     def outbox_sync(self) -> None:
-        """The outbox's two sources: the event log, then the wage history (after the wage view catches up)."""
-        self.wage_runner.catch_up()
+        """The outbox's two sources: the event log, and the wage history as far as the wage view has got (its
+        own follower moves it on; the dispatcher must not wait for schedules to be recomputed)."""
         for runner in self.outbox_runners:
             runner.catch_up()
 
