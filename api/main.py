@@ -15,6 +15,8 @@ from datetime import date
 from fastapi import FastAPI
 
 from api import problems
+from api.metrics import Metrics
+from api.metrics import router as metrics_router
 from api.middleware import RequestContext
 from api.routes import contracts, funding, health, reference, simulations, ui, webhooks
 from ledger.settings import Settings
@@ -71,9 +73,11 @@ def create_app(
     app.state.ledger = ledger
     app.state.today = today
     app.state.settings = settings
+    app.state.metrics = Metrics(app.state)
     problems.install(app)
     app.add_middleware(RequestContext, max_body_bytes=settings.api_max_body_bytes)
     for module in (contracts, funding, webhooks, simulations, reference, health):
         app.include_router(module.router)
+    app.include_router(metrics_router)
     ui.install(app)
     return app

@@ -105,6 +105,11 @@ class RequestContext:
                 if not started:
                     await self._problem(send_with_id, scope, request_id, 500, "internal-error", "Internal error")
         finally:
+            route = scope.get("route")
+            metrics = getattr(scope.get("app"), "state", None)
+            if metrics is not None and getattr(metrics, "metrics", None) is not None:
+                template = getattr(route, "path", "unmatched")
+                metrics.metrics.observe(scope["method"], template, status, time.perf_counter() - started)
             principal = scope["state"].get("key_id")
             access_log.info(
                 "request",

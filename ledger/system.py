@@ -19,6 +19,7 @@ from domain.funding.reference import FundingReference
 from ledger.application import Contracts
 from ledger.bootstrap import bootstrap
 from ledger.errors import ContractNotFound
+from ledger.listener import SAFETY_POLL_SECONDS, NotifyListener, listen_if_postgres
 from ledger.settings import Settings
 from projections.clock.projection import ClockIndexProjection, clock_input
 from projections.clock.view import ClockIndexQueries, PostgresClockIndex, SQLiteClockIndex
@@ -41,6 +42,7 @@ class Ledger:
     outbox: WebhookOutboxProjection
     runners: list[ProjectionRunner] = field(default_factory=list)
     outbox_runners: list[ProjectionRunner] = field(default_factory=list)  # not rebuilt: it holds what was sent
+    listener: NotifyListener | None = None
 
     @property
     def wage_view(self) -> WageViewQueries:
@@ -81,8 +83,11 @@ class Ledger:
         return sum(runner.catch_up() for runner in (*self.runners, *self.outbox_runners))
 
     def follow(self, interval: float = 0.5) -> None:
+        """Keep every projection following the log: woken by NOTIFY on PostgreSQL, polling on SQLite."""
+        self.listener = listen_if_postgres(self.contracts.recorder, self.poke)
+        every = SAFETY_POLL_SECONDS if self.listener is not None else interval
         for runner in (*self.runners, *self.outbox_runners):
-            runner.start(interval)
+            runner.start(every)
 
     def poke(self) -> None:
         """A local write happened: wake the following projections now rather than at their next interval."""
@@ -96,6 +101,8 @@ class Ledger:
         self.funding.rebuild()
 
     def close(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
         for runner in (*self.runners, *self.outbox_runners):
             runner.stop()
         self.contracts.close()

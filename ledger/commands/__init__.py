@@ -6,7 +6,18 @@ import argparse
 import importlib
 
 # Module names under ledger.commands, in the order `ledger --help` lists them.
-COMMAND_MODULES = ("demo", "schedule", "funding", "serve", "keys", "clock", "scheduler", "dispatcher")
+COMMAND_MODULES = (
+    "demo",
+    "schedule",
+    "funding",
+    "serve",
+    "keys",
+    "clock",
+    "scheduler",
+    "dispatcher",
+    "worker",
+    "rebuild",
+)
 
 
 def register_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -1,0 +1,52 @@
+"""`ledger worker`: the background process next to the API: every projection following the log (NOTIFY on
+PostgreSQL), the clock (catch-up at start, then daily), and the webhook dispatcher. Each part is also its own
+command (`ledger scheduler`, `ledger dispatcher`) for deployments that split them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from ledger.clock import tick
+from ledger.dispatcher import Dispatcher
+from ledger.settings import Settings
+from ledger.system import bootstrap_ledger
+from ledger.time import paris_today
+from scheduler.wakeup import TIMEZONE, schedule_clock
+
+log = logging.getLogger("ledger.worker")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("worker", help="projections + clock + webhook dispatcher in one long-lived process")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from api.middleware import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    ledger = bootstrap_ledger(settings)
+    ledger.follow(settings.follow_interval)
+    dispatcher = Dispatcher(ledger, settings)
+    scheduler = BackgroundScheduler(timezone=TIMEZONE)
+
+    def run_tick() -> None:
+        report = tick(ledger, paris_today())
+        log.info(json.dumps({"event": "clock.tick", **report.as_dict(), "events": None}))
+
+    schedule_clock(scheduler, run_tick)
+    scheduler.start()
+    try:
+        dispatcher.run_forever(interval=settings.follow_interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.shutdown(wait=False)
+        dispatcher.close()
+        ledger.close()
+    return 0
