@@ -61,6 +61,14 @@ class ViewRecorder:
         cursor.execute(self.dialect.sql(statement), tuple(params))
         return self.dialect.tuples(cursor.fetchall())
 
+    def clear_tables(self, tracking_name: str, *tables: str) -> None:
+        """Empty the view's tables and forget its tracking position, in one transaction (a rebuild from zero)."""
+        with self.datastore.transaction(commit=True) as cursor:
+            for table in tables:
+                self.run(cursor, f"DELETE FROM {{schema}}{table}")
+            tracking_table = getattr(self, "tracking_table_name", "tracking")
+            self.run(cursor, f"DELETE FROM {{schema}}{tracking_table} WHERE application_name = ?", (tracking_name,))
+
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.datastore.transaction(commit=False) as cursor:
             return self.fetch(cursor, statement, params)

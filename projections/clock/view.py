@@ -55,10 +55,8 @@ class ClockIndexQueries(ViewRecorder):
         return [(r[0], r[1], r[2]) for r in rows]
 
     def clear(self, tracking_name: str) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            self.run(cursor, "DELETE FROM {schema}clock_index")
-            tracking_table = getattr(self, "tracking_table_name", "tracking")
-            self.run(cursor, f"DELETE FROM {{schema}}{tracking_table} WHERE application_name = ?", (tracking_name,))
+        """Forget everything, tracking included, so the view rebuilds from the first event."""
+        self.clear_tables(tracking_name, "clock_index")
 
 
 class SQLiteClockIndex(ClockIndexQueries, SQLiteView):

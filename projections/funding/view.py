@@ -145,11 +145,8 @@ class FundingViewQueries(ViewRecorder):
         return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 
     def clear(self, tracking_name: str) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            for table in ("funding_contracts", "funding_lines", "funding_history"):
-                self.run(cursor, f"DELETE FROM {{schema}}{table}")
-            tracking_table = getattr(self, "tracking_table_name", "tracking")
-            self.run(cursor, f"DELETE FROM {{schema}}{tracking_table} WHERE application_name = ?", (tracking_name,))
+        """Forget everything, tracking included, so the view rebuilds from the first event."""
+        self.clear_tables(tracking_name, "funding_contracts", "funding_lines", "funding_history")
 
 
 class SQLiteFundingView(FundingViewQueries, SQLiteView):

@@ -198,11 +198,7 @@ class WageViewQueries(ViewRecorder):
 
     def clear(self, tracking_name: str) -> None:
         """Forget everything, tracking included, so the view rebuilds from the first event."""
-        with self.datastore.transaction(commit=True) as cursor:
-            for table in ("wage_contracts", "wage_history", "wage_reference"):
-                self.run(cursor, f"DELETE FROM {{schema}}{table}")
-            tracking_table = getattr(self, "tracking_table_name", "tracking")
-            self.run(cursor, f"DELETE FROM {{schema}}{tracking_table} WHERE application_name = ?", (tracking_name,))
+        self.clear_tables(tracking_name, "wage_contracts", "wage_history", "wage_reference")
 
 
 class SQLiteWageView(WageViewQueries, SQLiteView):
