@@ -9,12 +9,10 @@ rebuild sees the reference as it was at each point of the log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-
-from eventsourcing.persistence import Tracking
 
 from domain.errors import DomainError
 from domain.events import event_payload, event_type
@@ -22,6 +20,7 @@ from domain.funding.engine import DEFAULT_READINGS, FUNDING_FACT_EVENTS, Funding
 from domain.funding.reference import FundingReference, FundingTables
 from domain.funding.report import funding_json
 from domain.terms import parse_terms
+from projections.batches import BatchProjection
 from projections.funding.view import FundingRow, FundingViewQueries
 
 REFERENCE_KINDS = frozenset(
@@ -75,7 +74,7 @@ class _Batch:
     history: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
-class FundingProjection:
+class FundingProjection(BatchProjection[FundingInput, _Batch]):
     def __init__(
         self,
         view: FundingViewQueries,
@@ -105,37 +104,11 @@ class FundingProjection:
         self.reference = event.mutate(self.reference)
         return True
 
-    def position(self) -> int | None:
-        return self.view.max_tracking_id(self.tracking_name)  # type: ignore[attr-defined]
+    def _new_batch(self) -> _Batch:
+        return _Batch()
 
-    def rebuild(self) -> None:
-        self.view.clear(self.tracking_name)
-        self._load_reference()
-
-    def process(self, items: Sequence[tuple[int, FundingInput | None]]) -> None:
-        if not items:
-            return
-        if self.position() != self._applied:
-            self._load_reference()
-        batch = _Batch()
-        try:
-            with self.view.write(Tracking(self.tracking_name, items[-1][0])) as cursor:
-                for _, item in items:
-                    if item is not None:
-                        self._apply(cursor, item, batch)
-                self.view.save(cursor, batch.rows.values(), batch.history, datetime.now(UTC).isoformat())
-        except BaseException:
-            self._load_reference()
-            raise
-        self._applied = items[-1][0]
-
-    def _row(self, cursor: Any, contract_id: str, batch: _Batch) -> FundingRow | None:
-        if contract_id not in batch.rows:
-            loaded = self.view.load(cursor, [contract_id])
-            if contract_id not in loaded:
-                return None
-            batch.rows[contract_id] = loaded[contract_id]
-        return batch.rows[contract_id]
+    def _save(self, cursor: Any, batch: _Batch) -> None:
+        self.view.save(cursor, batch.rows.values(), batch.history, datetime.now(UTC).isoformat())
 
     def _apply(self, cursor: Any, item: FundingInput, batch: _Batch) -> None:
         if item.kind in REFERENCE_KINDS:
@@ -150,7 +123,7 @@ class FundingProjection:
             ids = set(self.view.ids_for(cursor, certification))
             ids |= {cid for cid, r in batch.rows.items() if certification in (None, r.certification)}
             for contract_id in sorted(ids):
-                row = self._row(cursor, contract_id, batch)
+                row = self._row(cursor, contract_id, batch.rows)
                 if row is not None:
                     before = self._compute(row, before_tables)
                     self._note(batch, row, item, before, self._compute(row))
@@ -168,7 +141,7 @@ class FundingProjection:
             batch.rows[row.contract_id] = row
             self._note(batch, row, item, None, self._compute(row))
             return
-        existing = self._row(cursor, item.aggregate_id, batch)
+        existing = self._row(cursor, item.aggregate_id, batch.rows)
         if existing is None:
             return
         row = existing

@@ -7,13 +7,10 @@ is applied exactly once, and the view can be rebuilt from zero.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-
-from eventsourcing.persistence import Tracking
 
 from domain import legal_parameters as law
 from domain.errors import DomainError
@@ -22,6 +19,7 @@ from domain.terms import parse_terms
 from domain.wage.engine import Schedule, compute_schedule, schedule_json
 from domain.wage.facts import WAGE_FACT_EVENTS, deep_merge, wage_facts
 from domain.wage.reference import WageReference
+from projections.batches import BatchProjection
 from projections.wage.history import history_entry
 from projections.wage.view import ContractRow, WageViewQueries
 
@@ -74,7 +72,7 @@ class _Batch:
     reference: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
-class WageProjection:
+class WageProjection(BatchProjection[WageInput, _Batch]):
     def __init__(self, view: WageViewQueries, upstream_name: str) -> None:
         self.view = view
         self.tracking_name = f"{upstream_name}->wages"
@@ -98,42 +96,11 @@ class WageProjection:
     def _build_ref(self) -> WageReference:
         return WageReference.from_series(self.smic.values(), self.cotes.values())
 
-    def position(self) -> int | None:
-        return self.view.max_tracking_id(self.tracking_name)  # type: ignore[attr-defined]
+    def _new_batch(self) -> _Batch:
+        return _Batch()
 
-    def rebuild(self) -> None:
-        self.view.clear(self.tracking_name)
-        self._load_reference()
-
-    # -- processing -------------------------------------------------------------------------------------
-    def process(self, items: Sequence[tuple[int, WageInput | None]]) -> None:
-        """Apply a batch of notifications (id, input or None for events the view ignores) atomically."""
-        if not items:
-            return
-        if self.position() != self._applied:  # another process moved the view: its reference series too
-            self._load_reference()
-        last_id = items[-1][0]
-        batch = _Batch()
-        try:
-            with self.view.write(Tracking(self.tracking_name, last_id)) as cursor:
-                for _, item in items:
-                    if item is not None:
-                        self._apply(cursor, item, batch)
-                self.view.save(
-                    cursor, batch.rows.values(), batch.history, batch.reference, datetime.now(UTC).isoformat()
-                )
-        except BaseException:
-            self._load_reference()  # the batch rolled back: forget the reference rows it had read
-            raise
-        self._applied = last_id
-
-    def _row(self, cursor: Any, contract_id: str, batch: _Batch) -> ContractRow | None:
-        if contract_id not in batch.rows:
-            loaded = self.view.load(cursor, [contract_id])
-            if contract_id not in loaded:
-                return None
-            batch.rows[contract_id] = loaded[contract_id]
-        return batch.rows[contract_id]
+    def _save(self, cursor: Any, batch: _Batch) -> None:
+        self.view.save(cursor, batch.rows.values(), batch.history, batch.reference, datetime.now(UTC).isoformat())
 
     def _apply(self, cursor: Any, item: WageInput, batch: _Batch) -> None:
         if item.kind in REFERENCE_EVENTS:
@@ -148,7 +115,7 @@ class WageProjection:
             after = self._compute(row)
             self._note(batch, row, "Drafted", date.fromisoformat(terms["start_date"]), None, after, item)
             return
-        existing = self._row(cursor, item.aggregate_id, batch)
+        existing = self._row(cursor, item.aggregate_id, batch.rows)
         if existing is None:
             return
         row = existing
@@ -195,7 +162,7 @@ class WageProjection:
         ids = set(self.view.running_on_or_after(cursor, earliest))
         ids.update(cid for cid, row in batch.rows.items() if row.effective_end >= earliest)
         for contract_id in sorted(ids):
-            row = self._row(cursor, contract_id, batch)
+            row = self._row(cursor, contract_id, batch.rows)
             if row is not None:
                 before = self._compute(row, old_ref)
                 after = self._compute(row)
