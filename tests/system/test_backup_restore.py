@@ -12,13 +12,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
 import pytest
 from psycopg import sql
 
 from ledger.settings import PostgresStore, Settings, parse_database_url
 from ledger.system import bootstrap_ledger
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, _connect
 from tests.contract_builders import terms
 from tests.system.helpers import running
 
@@ -76,5 +75,5 @@ def test_a_dump_restored_into_a_fresh_database_and_rebuilt_gives_the_same_wages(
         finally:
             restored.close()
     finally:
-        with psycopg.connect(**admin, autocommit=True) as conn:
+        with _connect() as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(fresh)))
