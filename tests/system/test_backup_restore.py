@@ -50,10 +50,7 @@ def test_a_dump_restored_into_a_fresh_database_and_rebuilt_gives_the_same_wages(
         ["pg_dump", *auth, "-d", store.dbname, "-n", postgres_schema, "-Fc", "-f", str(dump)], check=True, env=env
     )
     fresh = f"restore_{uuid.uuid4().hex[:10]}"
-    admin = dict(
-        host=store.host, port=store.port, user=store.user, password=store.password or None, dbname=store.dbname
-    )
-    with psycopg.connect(**admin, autocommit=True) as conn:
+    with _connect() as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(fresh)))
     try:
         subprocess.run(["pg_restore", *auth, "-d", fresh, "--no-owner", str(dump)], check=True, env=env)
