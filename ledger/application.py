@@ -25,16 +25,18 @@ from domain.funding.reference import FUNDING_REFERENCE_ID, FundingReference
 from domain.reference_data import REFERENCE_DATA_ID, ReferenceData
 from domain.roster import MasterRoster, roster_id_for
 from domain.terms import ContractTerms, has_control_characters, parse_terms
-from domain.wage.engine import Schedule, compute_schedule
+from domain.wage.engine import Schedule, compute_schedule, schedule_json
 from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
 from domain.wage.reference import WageReference
 from ledger.access import KeyManagement
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
 from ledger.funding import FundingUseCases
+from ledger.lru import LruCache
 from ledger.persistence import BaseApplication
 from ledger.webhook_subscriptions import WebhookUseCases
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
+MONTHS_CACHE_SIZE = 20_000  # schedules of the contracts read most recently
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
     # A contract has tens of events; snapshots are not needed for speed, but the path is kept working.
     snapshotting_intervals = {Contract: 50}
     _reference_cache: tuple[int, WageReference] | None = None  # (reference data version, its series)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._months_cache: LruCache[tuple[UUID, int, int], list[dict[str, Any]]] = LruCache(MONTHS_CACHE_SIZE)
 
     # -- drafting -----------------------------------------------------------------------------------
     def draft_contract(
@@ -206,6 +212,19 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         """
         terms, events = self.contract_history(contract_id, WAGE_FACT_EVENTS, as_of)
         return compute_schedule(wage_facts(terms, events), self._wage_reference(as_of))
+
+    def current_months(self, contract: Contract) -> list[dict[str, Any]]:
+        """The contract's months (interfaces §2) as known now. Computed once per (contract version, reference
+        version): reads repeat far more often than anything changes a contract or the SMIC."""
+        reference = self.current_wage_reference()
+        assert self._reference_cache is not None
+        key = (contract.id, contract.version, self._reference_cache[0])
+        months = self._months_cache.get(key)
+        if months is None:
+            terms, events = self.contract_history(contract.id, WAGE_FACT_EVENTS)
+            months = schedule_json(compute_schedule(wage_facts(terms, events), reference))
+            self._months_cache.put(key, months)
+        return months
 
     def contract_history(
         self, contract_id: UUID, kinds: frozenset[str], as_of: datetime | None = None

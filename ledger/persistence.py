@@ -26,7 +26,8 @@ from eventsourcing.utils import get_topic
 from ledger.settings import MemoryStore, PostgresStore, Settings, SQLiteStore, ensure_sqlite_parent
 
 POLL_INTERVAL_SECONDS = 0.1
-SQLITE_LOCK_TIMEOUT_SECONDS = 10  # several writers on one file wait for each other instead of failing
+SQLITE_LOCK_TIMEOUT_SECONDS = 10
+AGGREGATE_CACHE_SIZE = 10_000  # several writers on one file wait for each other instead of failing
 
 
 class DateAsISO(Transcoding):
@@ -79,8 +80,11 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     the process cannot silently redirect the store.
     """
     store = settings.store
+    # Aggregates read often (contracts, API keys, reference data) stay in memory; each read still asks the
+    # store for events recorded since (fast-forward), so another process's writes are seen at once.
+    cache = {"AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE), "AGGREGATE_CACHE_FASTFORWARD": "y"}
     if isinstance(store, MemoryStore):
-        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo", **cache}
     if isinstance(store, SQLiteStore):
         ensure_sqlite_parent(store)
         return {
@@ -88,6 +92,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "SQLITE_DBNAME": store.path,
             "SQLITE_LOCK_TIMEOUT": str(SQLITE_LOCK_TIMEOUT_SECONDS),
             "APPLICATION_RECORDER_TOPIC": get_topic(PollingSQLiteApplicationRecorder),
+            **cache,
         }
     assert isinstance(store, PostgresStore)
     return {
@@ -98,6 +103,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_USER": store.user,
         "POSTGRES_PASSWORD": store.password,
         "POSTGRES_SCHEMA": store.schema,
+        **cache,
     }
 
 

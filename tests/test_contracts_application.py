@@ -258,3 +258,23 @@ def test_a_revaluation_recorded_by_another_process_reaches_the_cached_reference(
     assert admin.record_smic_revaluation(date(2026, 9, 1), hourly, monthly_smic(hourly), "hypothetical")
     after = {m.key: m.amount for m in reader.wage_schedule(cid).months}
     assert before["2026-08"] == after["2026-08"] and after["2026-09"] > before["2026-09"]
+
+
+def test_the_cached_months_follow_a_new_event_and_a_revaluation_from_another_process(
+    backend: dict[str, str], make_app: Callable[[], Contracts]
+) -> None:
+    if not shares_store(backend):
+        pytest.skip("an in-memory store is private to its process")
+    reader, writer = make_app(), make_app()
+    cid = reader.draft_contract(terms(birth="2000-11-20"), "k").contract_id  # 25 at the start: SMC counts
+
+    def september_2026() -> str:
+        months = reader.current_months(reader.get_contract(cid))
+        return next(str(m["amount"]) for m in months if m["month"] == "2026-09")
+
+    assert september_2026() == "1138.88"  # 61 % × 1 867.02
+    writer.change_smc(cid, date(2026, 9, 1), Decimal("2000.00"))
+    assert september_2026() == "1220.00"  # 61 % × 2 000.00: the new version is not served from the cache
+    hourly = Decimal("14.00")
+    writer.record_smic_revaluation(date(2026, 9, 1), hourly, monthly_smic(hourly), "hypothetical")
+    assert september_2026() == "1295.23"  # 61 % × 2 123.33 (14.00 × 35 × 52 / 12): the new reference too

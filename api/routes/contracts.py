@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from api.deps import CfaDep, ChangeableContract, LedgerDep, PrincipalDep, ReadableContract
@@ -67,7 +68,7 @@ def expected_version(if_match: str | None) -> int:
 
 def _contract_body(ledger: Ledger, contract: Contract, request: Request) -> dict[str, Any]:
     try:
-        months: list[dict[str, Any]] | None = schedule_json(ledger.contracts.wage_schedule(contract.id))
+        months: list[dict[str, Any]] | None = ledger.contracts.current_months(contract)
     except DomainError:  # the facts no longer yield a schedule (a rule changed since): show the rest
         months = None
     return contract_data(contract, months, request.app.state.today())
@@ -227,10 +228,14 @@ def wages(
             examples=["2026-01-01T00:00:00Z"],
         ),
     ] = None,
-) -> dict[str, Any]:
-    when = _recording_time(as_of) if as_of is not None else None
+) -> dict[str, Any] | JSONResponse:
+    if as_of is None:  # the hot path: the months as known now, cached per version, sent as they are
+        return JSONResponse(
+            {"id": str(contract.id), "as_of": None, "months": ledger.contracts.current_months(contract)}
+        )
+    when = _recording_time(as_of)
     schedule = ledger.contracts.wage_schedule(contract.id, when)
-    return {"id": str(contract.id), "as_of": when.isoformat() if when else None, "months": schedule_json(schedule)}
+    return {"id": str(contract.id), "as_of": when.isoformat(), "months": schedule_json(schedule)}
 
 
 def _recording_time(text: str) -> datetime:
