@@ -72,7 +72,7 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         if existing is not None:
             return self._replayed(existing, terms.to_json(), cfa_id)
         contract = Contract.draft(terms, key, cfa_id)
-        self._check_computable(contract)
+        months = self._check_computable(contract)
         to_save: list[Aggregate] = [contract]
         if terms.master is not None:
             roster = self._roster(terms.master.id)
@@ -89,6 +89,7 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
                 f"the roster of master {terms.master.id if terms.master else '?'} changed meanwhile; retry",
                 field="master.id",
             ) from None
+        self._remember_months(contract, months)
         return DraftResult(contract.id, True, contract.version)
 
     @staticmethod
@@ -338,13 +339,20 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
             )
         master_before = contract.master_id
         command(contract)
-        self._check_computable(contract)
+        months = self._check_computable(contract)
         rosters = self._follow_rosters(contract, master_before)
         self._save(*rosters, contract)
+        self._remember_months(contract, months)
         return contract.version
 
-    def _check_computable(self, contract: Contract) -> None:
-        """The minimum wage must follow from what is about to be recorded: refuse now, never after saving."""
+    def _check_computable(self, contract: Contract) -> list[dict[str, Any]] | None:
+        """The minimum wage must follow from what is about to be recorded: refuse now, never after saving.
+
+        Returns the months the contract will have (to cache once saved): computed when a wage fact is
+        pending, carried over from the previous version's cache when none is.
+        """
+        reference = self.current_wage_reference()
+        assert self._reference_cache is not None
         pending = [event_json(e) for e in contract.pending_events if event_type(e) in WAGE_FACT_EVENTS]
         if event_type(contract.pending_events[0]) == "Drafted":
             terms, events = contract.terms, pending
@@ -352,8 +360,13 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
             terms, recorded = self.contract_history(contract.id, WAGE_FACT_EVENTS)
             events = recorded + pending
         else:
-            return
-        compute_schedule(wage_facts(terms, events), self.current_wage_reference())  # raises NotComputable
+            before = contract.version - len(contract.pending_events)
+            return self._months_cache.get((contract.id, before, self._reference_cache[0]))
+        return schedule_json(compute_schedule(wage_facts(terms, events), reference))  # raises NotComputable
+
+    def _remember_months(self, contract: Contract, months: list[dict[str, Any]] | None) -> None:
+        if months is not None and self._reference_cache is not None:
+            self._months_cache.put((contract.id, contract.version, self._reference_cache[0]), months)
 
     def _follow_rosters(self, contract: Contract, master_before: str | None) -> list[MasterRoster]:
         """Roster changes implied by the contract's new events (R6223-6), to save with it."""
