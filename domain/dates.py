@@ -6,16 +6,24 @@ import calendar
 from datetime import date, timedelta
 
 
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    # A table rather than calendar.monthrange, which also computes a weekday: the wage engine asks this
+    # hundreds of thousands of times per batch.
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _DAYS[month - 1]
 
 
 def add_months(d: date, months: int) -> date:
     """relativedelta semantics: a missing day-of-month becomes the last day of the target month."""
-    total = d.year * 12 + (d.month - 1) + months
-    year, month0 = divmod(total, 12)
-    month = month0 + 1
-    return date(year, month, min(d.day, days_in_month(year, month)))
+    year, month0 = divmod(d.year * 12 + d.month - 1 + months, 12)
+    day = d.day
+    if day > 28:
+        day = min(day, days_in_month(year, month0 + 1))
+    return date(year, month0 + 1, day)
 
 
 def add_years(d: date, years: int) -> date:

@@ -244,8 +244,11 @@ EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2199, 12, 31)
 MAX_AMOUNT = Decimal("1000000")  # euros: no wage, SMC or NPEC comes near it
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(v: Any, fld: str) -> date:
-    if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+    if not isinstance(v, str) or not ISO_DATE.fullmatch(v):
         raise InvalidTerms(f"{fld} must be a date YYYY-MM-DD", field=fld)
     try:
         d = date.fromisoformat(v)

@@ -26,6 +26,7 @@ from domain.wage.milestones import bracket_switches, credited_months, starting_b
 from domain.wage.reference import DatedSeries, WageReference, to_cents
 
 PCT = 100  # hundredths of a percentage point per point
+new_tuple = tuple.__new__
 FULL = 100 * PCT  # 100 %
 
 
@@ -316,7 +317,8 @@ def compute_schedule(facts: WageFacts, ref: WageReference) -> Schedule:
             r = rates[i]
             days = hi - lo + 1
             amount = full[i] if days == dim else _round_month(r.rate * days, dim)
-            months.append(MonthWage(y, m, amount, (Segment(lo, hi, r),)))
+            # tuple.__new__ directly: a NamedTuple's own constructor is a Python-level call, per month
+            months.append(new_tuple(MonthWage, (y, m, amount, (new_tuple(Segment, (lo, hi, r)),))))
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
             first, dim = _month_table(y, m)
             continue
