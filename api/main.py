@@ -1,8 +1,8 @@
 """The FastAPI application: `create_app()` wires the one `Ledger` of the process to the routers.
 
-`ledger serve` calls `create_app()` with nothing: the ledger is bootstrapped from the settings, its
-projections follow the event log in the background while the app runs, and everything is closed on
-shutdown. Tests pass their own ledger and a fixed `today`.
+`ledger serve` calls `create_app()` with nothing: the ledger is bootstrapped from the settings and closed on
+shutdown. The projections are followed by `ledger worker` (or here, with LEDGER_API_FOLLOW_PROJECTIONS);
+the API's reads of a projection catch it up first either way. Tests pass their own ledger and `today`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from api import problems
@@ -50,9 +51,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         if owned:
             app.state.ledger = bootstrap_ledger(settings)
-            app.state.ledger.follow(settings.follow_interval)
+            if settings.api_follow_projections:
+                app.state.ledger.follow(settings.follow_interval)
             if not app.state.ledger.contracts.api_keys():
                 log.warning(
                     "no API key yet: create one with `ledger keys create --role cfa --tenant <CFA id>` "

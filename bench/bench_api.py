@@ -27,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, timedelta
@@ -67,8 +68,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SERVER_LOG = Path(tempfile.gettempdir()) / "bench_api_server.log"
+
+
 def start_server(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """The server's own output goes to SERVER_LOG (read it if a run fails)."""
+    log = SERVER_LOG.open("ab")
+    proc = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -96,7 +102,10 @@ async def open_loop(base: str, request: Request, rate: float, seconds: float) ->
             nonlocal errors
             scheduled = t0 + i / rate
             await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
-            status = await request(client, i)
+            try:
+                status = await request(client, i)
+            except httpx.HTTPError:  # a connection dropped or timed out: counted, not fatal
+                status = 599
             latencies.append((time.perf_counter() - scheduled) * 1000)
             if status >= 400:
                 errors += 1
@@ -116,7 +125,11 @@ async def closed_loop(base: str, request: Request, concurrency: int, seconds: fl
         async def worker() -> None:
             nonlocal done, errors
             while time.perf_counter() < stop:
-                if await request(client, next(counter)) >= 400:
+                try:
+                    failed = await request(client, next(counter)) >= 400
+                except httpx.HTTPError:
+                    failed = True
+                if failed:
                     errors += 1
                 done += 1
 

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     # How often the projections look for new events in a long-lived process (seconds); a local write
     # wakes them at once.
     follow_interval: float = Field(default=0.5, gt=0)
+    # Whether `ledger serve` also runs the projections' followers. Off: `ledger worker` runs them, and the
+    # API's reads of a projection catch it up themselves; on, for a single process without a worker.
+    api_follow_projections: bool = False
+    # Requests handled at once (sync endpoints run in threads): more threads only queue on the store's
+    # connection interlock and the GIL; a few keep the latency low and the throughput up.
+    api_threads: int = Field(default=4, ge=1, le=64)
 
     # Webhooks (`ledger dispatcher`)
     webhooks_allow_private_targets: bool = False  # SSRF guard: only true for a receiver on a private network

@@ -1,8 +1,9 @@
 """/contracts: draft, record lifecycle events, read state, wages, wage history, funding and the audit history.
 
 Endpoints are sync `def`: the event-sourcing library is synchronous, Starlette runs them in its pool.
-Commands answer with the contract's new `ETag` (its version) and wake the projections; reads of a
-projection first bring it up to date, so a client reads its own writes.
+Commands answer with the contract's new `ETag` (its version). They do not wake the projections: the
+followers batch on their own interval (or on NOTIFY), and every read of a projection first brings it up to
+date, so a client still reads its own writes.
 """
 
 from __future__ import annotations
@@ -95,7 +96,6 @@ def draft_contract(
     idempotency_key: Annotated[str | None, Header(description="a retry with the same key drafts nothing new")] = None,
 ) -> dict[str, Any]:
     result = ledger.contracts.draft_contract(terms.as_terms(), idempotency_key, principal.tenant)
-    ledger.poke()
     contract = ledger.contracts.get_contract(result.contract_id)
     response.status_code = 201 if result.created else 200
     response.headers["ETag"] = etag(contract.version)
@@ -205,7 +205,6 @@ def record_event(
             expected=version,
             actual=current,
         ) from None
-    ledger.poke()
     updated = ledger.contracts.get_contract(contract.id)
     response.headers["ETag"] = etag(updated.version)
     return _contract_body(ledger, updated, request)

@@ -52,10 +52,8 @@ def reference(ledger: LedgerDep, _: PrincipalDep) -> dict[str, Any]:
     }
 
 
-def _answer(response: Response, ledger: LedgerDep, recorded: bool) -> dict[str, bool]:
+def _answer(response: Response, recorded: bool) -> dict[str, bool]:
     response.status_code = 201 if recorded else 200
-    if recorded:
-        ledger.poke()
     return {"recorded": recorded}
 
 
@@ -70,7 +68,7 @@ def revalue_smic(response: Response, ledger: LedgerDep, _: AdminDep, body: SmicR
     effective: date = parse_date(body.effective_date, "effective_date")
     hourly = parse_money(body.hourly, "hourly")
     monthly = parse_money(body.monthly, "monthly") if body.monthly is not None else monthly_smic(hourly)
-    return _answer(response, ledger, ledger.contracts.record_smic_revaluation(effective, hourly, monthly, body.act))
+    return _answer(response, ledger.contracts.record_smic_revaluation(effective, hourly, monthly, body.act))
 
 
 @router.post(
@@ -83,7 +81,7 @@ def revalue_smic(response: Response, ledger: LedgerDep, _: AdminDep, body: SmicR
 def record_cote(response: Response, ledger: LedgerDep, _: AdminDep, body: LuxembourgCoteIn) -> dict[str, bool]:
     effective = parse_date(body.effective_date, "effective_date")
     cote = parse_money(body.cote, "cote")
-    return _answer(response, ledger, ledger.contracts.record_lu_cote(effective, cote, body.source))
+    return _answer(response, ledger.contracts.record_lu_cote(effective, cote, body.source))
 
 
 @router.post(
@@ -98,7 +96,6 @@ def record_npec(response: Response, ledger: LedgerDep, _: AdminDep, body: NpecIn
     applies_from = parse_date(body.applies_from, "applies_from")
     return _answer(
         response,
-        ledger,
         ledger.contracts.record_npec(body.certification, body.branch, amount, applies_from, body.source),
     )
 
@@ -118,7 +115,7 @@ def fix_npec(response: Response, ledger: LedgerDep, _: AdminDep, body: NpecFixed
         parse_date(body.decided_on, "decided_on"),
         body.source,
     )
-    return _answer(response, ledger, recorded)
+    return _answer(response, recorded)
 
 
 @router.post(
@@ -137,7 +134,7 @@ def record_forfaits(response: Response, ledger: LedgerDep, _: AdminDep, body: Fo
     recorded = ledger.contracts.record_amorcage_forfaits(
         parse_date(body.applies_from, "applies_from"), by_level, body.source
     )
-    return _answer(response, ledger, recorded)
+    return _answer(response, recorded)
 
 
 @router.post(
@@ -151,4 +148,4 @@ def record_parameter(response: Response, ledger: LedgerDep, _: AdminDep, body: F
     recorded = ledger.contracts.record_funding_parameter(
         body.name, parse_money(body.value, "value"), parse_date(body.applies_from, "applies_from"), body.article
     )
-    return _answer(response, ledger, recorded)
+    return _answer(response, recorded)

@@ -73,7 +73,6 @@ def subscribe(
     check_types(body.event_types)  # the rules first, then where the URL resolves
     check_target(check_url(body.url), request.app.state.settings.webhooks_allow_private_targets)
     s, created = ledger.contracts.subscribe(owner, body.url, body.event_types, body.description, idempotency_key)
-    ledger.poke()
     response.status_code = 201 if created else 200
     return _out(s, s.secret if created else None)
 
@@ -131,7 +130,6 @@ def pause(ledger: LedgerDep, principal: PrincipalDep, subscription_id: str) -> d
 def resume(ledger: LedgerDep, principal: PrincipalDep, subscription_id: str) -> dict[str, Any]:
     s = _mine(ledger, principal, subscription_id)
     resumed = ledger.contracts.resume_subscription(s.id)
-    ledger.poke()
     return _out(resumed)
 
 
