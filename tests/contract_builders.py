@@ -5,44 +5,12 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
+from api.schemas import TERMS_EXAMPLE
 from domain.contract import Contract
 from domain.terms import parse_terms
 
-BASE: dict[str, Any] = {
-    "apprentice": {
-        "first_name": "Léa",
-        "last_name": "Martin",
-        "birth_date": "2008-03-15",
-        "disability_recognised": False,
-        "high_level_athlete": False,
-    },
-    "employer": {
-        "name": "Boulangerie Martin",
-        "siret": "12345678900011",
-        "sector": "private",
-        "public_majoration_points": 0,
-        "idcc": "0843",
-        "headcount": 4,
-        "country": "FR",
-    },
-    "training": {
-        "title": "CAP Boulanger",
-        "diploma_code": "50022125",
-        "level": 3,
-        "cycle_months": 24,
-        "cfa_start_date": "2025-09-08",
-        "exam_end_date": "2027-06-30",
-        "licence_pro": False,
-    },
-    "start_date": "2025-09-01",
-    "end_date": "2027-08-31",
-    "reduction_ground": None,
-    "previous_contract": None,
-    "smc": [],
-    "contractual_pct": None,
-    "working_time_ratio": 1,
-    "cross_border": None,
-}
+# The example of the API's documentation (interfaces §1): every test starts from the body /docs shows.
+BASE: dict[str, Any] = deepcopy(TERMS_EXAMPLE)
 
 
 def terms(
