@@ -136,6 +136,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 def login(driver: Any, base: str, key: str) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.delete_all_cookies()
     driver.get(f"{base}/ui/login")
@@ -144,6 +145,7 @@ def login(driver: Any, base: str, key: str) -> None:
     assert label.text == "Clé d'API"  # a real label for the field
     field.send_keys(key)
     field.submit()
+    WebDriverWait(driver, 10).until(lambda d: not d.current_url.endswith("/ui/login"))
 
 
 def rows(driver: Any) -> list[Any]:
@@ -154,12 +156,14 @@ def rows(driver: Any) -> list[Any]:
 
 def test_the_cfa_sees_its_live_contracts_filters_and_searches(driver: Any, site: dict[str, Any]) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     login(driver, site["base"], site["keys"]["a"])
     assert driver.current_url.endswith("/ui/contracts")
     assert len(rows(driver)) == 5
     driver.find_element(By.ID, "q").send_keys("durand")
     driver.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    WebDriverWait(driver, 10).until(lambda d: "q=durand" in d.current_url)  # the filtered page, not the old one
     assert [r.get_attribute("data-contract") for r in rows(driver)] == [site["durand"]]
     driver.get(f"{site['base']}/ui/contracts?status=drafted")
     assert [r.find_element(By.CSS_SELECTOR, "th").text for r in rows(driver)] == ["Léa Petit"]
