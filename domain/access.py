@@ -73,6 +73,17 @@ class Principal:
             return cfa_id is not None and cfa_id == self.tenant
         return employer_siret is not None and employer_siret == self.tenant
 
+    def scope(
+        self, cfa_id: str | None = None, employer_siret: str | None = None
+    ) -> tuple[str | None, str | None] | None:
+        """The (CFA, SIRET) filters a listing by this key uses: its own tenant in place of what it asked for;
+        None when it asked for another tenant's (it sees nothing there)."""
+        if self.role == CFA:
+            return (self.tenant, employer_siret) if cfa_id in (None, self.tenant) else None
+        if self.role == EMPLOYER:
+            return (cfa_id, self.tenant) if employer_siret in (None, self.tenant) else None
+        return cfa_id, employer_siret
+
     def may_change(self, cfa_id: str | None) -> bool:
         return self.role == CFA and cfa_id is not None and cfa_id == self.tenant
 

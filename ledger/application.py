@@ -217,13 +217,12 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
     def current_months(self, contract: Contract) -> list[dict[str, Any]]:
         """The contract's months (interfaces §2) as known now. Computed once per (contract version, reference
         version): reads repeat far more often than anything changes a contract or the SMIC."""
-        reference = self.current_wage_reference()
+        self.current_wage_reference()  # brings the reference cache up to date: its version is in the key
         assert self._reference_cache is not None
         key = (contract.id, contract.version, self._reference_cache[0])
         months = self._months_cache.get(key)
         if months is None:
-            terms, events = self.contract_history(contract.id, WAGE_FACT_EVENTS)
-            months = schedule_json(compute_schedule(wage_facts(terms, events), reference))
+            months = schedule_json(self.wage_schedule(contract.id))
             self._months_cache.put(key, months)
         return months
 

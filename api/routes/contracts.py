@@ -34,7 +34,6 @@ from api.schemas import (
     WageHistoryOut,
     event_payload,
 )
-from domain.access import CFA, EMPLOYER
 from domain.contract import LIVE, Contract
 from domain.errors import DomainError
 from domain.funding.report import funding_json, hiring_aid_json
@@ -128,15 +127,10 @@ def list_contracts(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
     today = request.app.state.today()
-    # A tenant's own scope replaces the filter it asks for; asking for another tenant finds nothing.
-    if (principal.role == CFA and cfa not in (None, principal.tenant)) or (
-        principal.role == EMPLOYER and employer not in (None, principal.tenant)
-    ):
+    scope = principal.scope(cfa, employer)
+    if scope is None:  # another tenant's contracts: nothing, as if there were none
         return {"items": [], "total": 0, "offset": offset, "limit": limit, "next_offset": None}
-    if principal.role == CFA:
-        cfa = principal.tenant
-    elif principal.role == EMPLOYER:
-        employer = principal.tenant
+    cfa, employer = scope
     ledger.sync()
     total, rows = ledger.wage_view.page(
         cfa_id=cfa,

@@ -33,10 +33,10 @@ def forecast(
 ) -> dict[str, Any]:
     if principal.role not in (CFA, ADMIN):
         raise ApiProblem(403, "forbidden", "Not allowed", "the forecast is for CFAs and admins")
-    if principal.role == CFA:
-        if cfa not in (None, principal.tenant):
-            return {"cfa": cfa, "months": []}
-        cfa = principal.tenant
+    scope = principal.scope(cfa)
+    if scope is None:
+        return {"cfa": cfa, "months": []}
+    cfa = scope[0]
     today = request.app.state.today()
     first = first or month_key(today)
     last = last or month_key(add_months(today, 11))

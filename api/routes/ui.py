@@ -120,8 +120,7 @@ def contracts_page(
     ledger.sync()
     days = int(due_within_days) if due_within_days.isdigit() else None
     statuses = [status] if status in STATUS_FR else sorted(LIVE)
-    cfa = principal.tenant if principal.role == "cfa" else None
-    siret = principal.tenant if principal.role == "employer" else None
+    cfa, siret = principal.scope() or (None, None)
     total, rows = ledger.wage_view.page(
         cfa_id=cfa,
         employer_siret=siret,
@@ -146,8 +145,7 @@ def contracts_page(
 def todo_page(request: Request, ledger: LedgerDep, principal: PagePrincipal) -> HTMLResponse:
     today = request.app.state.today()
     ledger.sync()
-    cfa = principal.tenant if principal.role == "cfa" else None
-    siret = principal.tenant if principal.role == "employer" else None
+    cfa, siret = principal.scope() or (None, None)
     _, rows = ledger.wage_view.page(cfa_id=cfa, employer_siret=siret, statuses=sorted(LIVE), limit=1000)
     items = []
     for row, _upcoming in rows:
