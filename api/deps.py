@@ -74,7 +74,7 @@ def parse_contract_id(contract_id: str) -> UUID:
 
 
 def readable_contract(contract_id: str, ledger: LedgerDep, principal: PrincipalDep) -> Contract:
-    contract = ledger.contracts.get_contract(parse_contract_id(contract_id))
+    contract = ledger.contracts.read_contract(parse_contract_id(contract_id))
     siret = contract.terms_data["employer"].get("siret")
     if not principal.may_read(contract.cfa_id, siret):
         raise not_found(contract.id)

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import PROBLEM_JSON, problem_body
+from ledger.current_reads import fresh_since
 
 access_log = logging.getLogger("api.access")
 log = logging.getLogger("api")
@@ -65,7 +66,8 @@ class RequestContext:
         given = headers.get("x-request-id", "")
         request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
-        started = time.perf_counter()
+        began = time.perf_counter()
+        fresh_since.set(time.monotonic())  # reads in this request may share a store position taken from now on
         status = 500
 
         started = False
@@ -109,7 +111,7 @@ class RequestContext:
             metrics = getattr(scope.get("app"), "state", None)
             if metrics is not None and getattr(metrics, "metrics", None) is not None:
                 template = getattr(route, "path", "unmatched")
-                metrics.metrics.observe(scope["method"], template, status, time.perf_counter() - started)
+                metrics.metrics.observe(scope["method"], template, status, time.perf_counter() - began)
             principal = scope["state"].get("key_id")
             access_log.info(
                 "request",
@@ -118,7 +120,7 @@ class RequestContext:
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round((time.perf_counter() - began) * 1000, 2),
                     "key_id": principal,
                 },
             )

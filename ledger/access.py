@@ -9,12 +9,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.access import TOKEN_PREFIX, ApiKey, InvalidKey, KeyRing, Principal, key_aggregate_id, split_token
+from ledger.current_reads import CurrentReads
 
 KEY_ID_BYTES = 8
 SECRET_BYTES = 32
@@ -26,7 +26,7 @@ class IssuedKey:
     key: dict[str, Any]
 
 
-class KeyManagement(Application[UUID]):
+class KeyManagement(CurrentReads):
     def issue_api_key(self, role: str, tenant: str | None, label: str = "") -> IssuedKey:
         key_id = secrets.token_hex(KEY_ID_BYTES)
         secret = secrets.token_urlsafe(SECRET_BYTES)
@@ -58,8 +58,8 @@ class KeyManagement(Application[UUID]):
         parts = split_token(token)
         if parts is None:
             return None
-        key = self._key(parts[0])
-        if key is None or not key.matches(parts[1]):
+        key = self.find_current(key_aggregate_id(parts[0]))
+        if not isinstance(key, ApiKey) or not key.matches(parts[1]):
             return None
         return key.principal
 

@@ -8,6 +8,7 @@ library's persistence outcomes into application errors.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -16,7 +17,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.clock import DueEvent, due_events
 from domain.contract import Contract, contract_id_for
@@ -54,6 +55,10 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._months_cache: LruCache[tuple[UUID, int, int], list[dict[str, Any]]] = LruCache(MONTHS_CACHE_SIZE)
+        # (contract, version) -> drafted terms and wage facts: a new fact is checked without reading them all
+        self._facts_cache: LruCache[tuple[UUID, int], tuple[ContractTerms, list[dict[str, Any]]]] = LruCache(
+            MONTHS_CACHE_SIZE
+        )
 
     # -- drafting -----------------------------------------------------------------------------------
     def draft_contract(
@@ -72,14 +77,15 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         if existing is not None:
             return self._replayed(existing, terms.to_json(), cfa_id)
         contract = Contract.draft(terms, key, cfa_id)
-        months = self._check_computable(contract)
+        facts = self._facts_after(contract)
+        months = self._check_computable(contract, facts)
         to_save: list[Aggregate] = [contract]
         if terms.master is not None:
             roster = self._roster(terms.master.id)
             roster.admit(str(contract.id), terms.start_date, terms.end_date)
             to_save.insert(0, roster)
         try:
-            self.save(*to_save)
+            recordings = self.save(*to_save)
         except IntegrityError:
             # Either a concurrent retry with the same key won (then this is that contract), or the roster moved.
             existing = self._find(contract_id)
@@ -89,7 +95,7 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
                 f"the roster of master {terms.master.id if terms.master else '?'} changed meanwhile; retry",
                 field="master.id",
             ) from None
-        self._remember_months(contract, months)
+        self._remember_saved_contract(recordings, contract, facts, months)
         return DraftResult(contract.id, True, contract.version)
 
     @staticmethod
@@ -182,8 +188,16 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
 
     # -- queries --------------------------------------------------------------------------------------
     def get_contract(self, contract_id: UUID) -> Contract:
+        """The contract to change: the caller's own copy."""
         contract = self._find(contract_id)
         if contract is None:
+            raise ContractNotFound(f"no contract {contract_id}", field="contract_id")
+        return contract
+
+    def read_contract(self, contract_id: UUID) -> Contract:
+        """The contract as it is now, to read only (shared between requests: never mutate it)."""
+        contract = self.find_current(contract_id)
+        if not isinstance(contract, Contract):
             raise ContractNotFound(f"no contract {contract_id}", field="contract_id")
         return contract
 
@@ -211,8 +225,27 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         Contract events and reference data (SMIC, Luxembourg cotes) recorded after `as_of` are left out;
         effective dates still place every fact in its month. Without `as_of`: what is known now.
         """
-        terms, events = self.contract_history(contract_id, WAGE_FACT_EVENTS, as_of)
+        if as_of is None:
+            terms, events = self._current_wage_facts(contract_id)
+        else:
+            terms, events = self.contract_history(contract_id, WAGE_FACT_EVENTS, as_of)
         return compute_schedule(wage_facts(terms, events), self._wage_reference(as_of))
+
+    def _current_wage_facts(
+        self, contract_id: UUID, version: int | None = None
+    ) -> tuple[ContractTerms, list[dict[str, Any]]]:
+        """The drafted terms and the wage facts recorded since: from the cache when `version` is known."""
+        if version is not None and (cached := self._facts_cache.get((contract_id, version))) is not None:
+            return cached
+        events = list(self.events.get(contract_id))
+        if not events or event_type(events[0]) != "Drafted":
+            raise ContractNotFound(f"no contract {contract_id}", field="contract_id")
+        facts = (
+            parse_terms(event_payload(events[0])["terms"]),
+            [event_json(e) for e in events[1:] if event_type(e) in WAGE_FACT_EVENTS],
+        )
+        self._facts_cache.put((contract_id, events[-1].originator_version), facts)
+        return facts
 
     def current_months(self, contract: Contract) -> list[dict[str, Any]]:
         """The contract's months (interfaces §2) as known now. Computed once per (contract version, reference
@@ -239,10 +272,12 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
 
     def current_wage_reference(self) -> WageReference:
         """The reference series now, rebuilt only when a revaluation was recorded since the last call."""
+        data = self.find_current(REFERENCE_DATA_ID)
+        if data is None:
+            data = self.reference_data()
         cached = self._reference_cache
-        if cached is not None and next(self.events.get(REFERENCE_DATA_ID, gt=cached[0], limit=1), None) is None:
+        if cached is not None and cached[0] == data.version:
             return cached[1]
-        data = self.reference_data()
         reference = WageReference.from_series(data.smic_history(), data.lu_cotes())
         self._reference_cache = (data.version, reference)
         return reference
@@ -329,43 +364,64 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         return roster
 
     def _change(self, contract_id: UUID, command: Callable[[Contract], None], expected_version: int | None) -> int:
-        contract = self.get_contract(contract_id)
+        # A copy of the current read: if the contract moved since, the save fails and nothing is recorded.
+        contract = deepcopy(self.read_contract(contract_id))
         if expected_version is not None and expected_version != contract.version:
             raise VersionConflict(
                 f"contract {contract_id} is at version {contract.version}, not {expected_version}",
                 expected=expected_version,
                 actual=contract.version,
             )
-        master_before = contract.master_id
+        master_before, version_before = contract.master_id, contract.version
         command(contract)
-        months = self._check_computable(contract)
+        facts = self._facts_after(contract)
+        months = self._check_computable(contract, facts)
         rosters = self._follow_rosters(contract, master_before)
-        self._save(*rosters, contract)
-        self._remember_months(contract, months)
+        recordings = self._save(*rosters, contract)
+        if facts is None:  # no wage fact among the new events: the facts carry over
+            facts = self._facts_cache.get((contract.id, version_before))
+        self._remember_saved_contract(recordings, contract, facts, months)
         return contract.version
 
-    def _check_computable(self, contract: Contract) -> list[dict[str, Any]] | None:
+    def _facts_after(self, contract: Contract) -> tuple[ContractTerms, list[dict[str, Any]]] | None:
+        """The wage facts once the pending events are recorded; None when none of them is a wage fact."""
+        pending = [event_json(e) for e in contract.pending_events if event_type(e) in WAGE_FACT_EVENTS]
+        if event_type(contract.pending_events[0]) == "Drafted":
+            return contract.terms, pending
+        if not pending:
+            return None
+        before = contract.version - len(contract.pending_events)
+        terms, recorded = self._current_wage_facts(contract.id, before)
+        return terms, recorded + pending
+
+    def _check_computable(
+        self, contract: Contract, facts: tuple[ContractTerms, list[dict[str, Any]]] | None
+    ) -> list[dict[str, Any]] | None:
         """The minimum wage must follow from what is about to be recorded: refuse now, never after saving.
 
         Returns the months the contract will have (to cache once saved): computed when a wage fact is
-        pending, carried over from the previous version's cache when none is.
+        pending (`facts`), carried over from the previous version's cache when none is.
         """
         reference = self.current_wage_reference()
         assert self._reference_cache is not None
-        pending = [event_json(e) for e in contract.pending_events if event_type(e) in WAGE_FACT_EVENTS]
-        if event_type(contract.pending_events[0]) == "Drafted":
-            terms, events = contract.terms, pending
-        elif pending:
-            terms, recorded = self.contract_history(contract.id, WAGE_FACT_EVENTS)
-            events = recorded + pending
-        else:
+        if facts is None:
             before = contract.version - len(contract.pending_events)
             return self._months_cache.get((contract.id, before, self._reference_cache[0]))
-        return schedule_json(compute_schedule(wage_facts(terms, events), reference))  # raises NotComputable
+        return schedule_json(compute_schedule(wage_facts(*facts), reference))  # raises NotComputable
 
-    def _remember_months(self, contract: Contract, months: list[dict[str, Any]] | None) -> None:
+    def _remember_saved_contract(
+        self,
+        recordings: list[Recording[UUID]],
+        contract: Contract,
+        facts: tuple[ContractTerms, list[dict[str, Any]]] | None,
+        months: list[dict[str, Any]] | None,
+    ) -> None:
+        """What was checked before saving serves the next reads: no fetch, no recomputation."""
         if months is not None and self._reference_cache is not None:
             self._months_cache.put((contract.id, contract.version, self._reference_cache[0]), months)
+        if facts is not None:
+            self._facts_cache.put((contract.id, contract.version), facts)
+        self.remember_saved(recordings, contract)
 
     def _follow_rosters(self, contract: Contract, master_before: str | None) -> list[MasterRoster]:
         """Roster changes implied by the contract's new events (R6223-6), to save with it."""
@@ -397,9 +453,9 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
                 roster(master).extend(cid, previous_end + timedelta(days=1), getattr(e, "new_end_date"))  # noqa: B009
         return [r for r in rosters.values() if r.pending_events]
 
-    def _save(self, *aggregates: Aggregate) -> None:
+    def _save(self, *aggregates: Aggregate) -> list[Recording[UUID]]:
         try:
-            self.save(*aggregates)
+            return self.save(*aggregates)
         except IntegrityError:
             names = ", ".join(f"{type(a).__name__} {a.id}" for a in aggregates)
             raise ConcurrentChange(f"{names} changed meanwhile; nothing was recorded, reload and retry") from None

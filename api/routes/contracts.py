@@ -95,7 +95,7 @@ def draft_contract(
     idempotency_key: Annotated[str | None, Header(description="a retry with the same key drafts nothing new")] = None,
 ) -> dict[str, Any]:
     result = ledger.contracts.draft_contract(terms.as_terms(), idempotency_key, principal.tenant)
-    contract = ledger.contracts.get_contract(result.contract_id)
+    contract = ledger.contracts.read_contract(result.contract_id)
     response.status_code = 201 if result.created else 200
     response.headers["ETag"] = etag(contract.version)
     response.headers["Location"] = f"/contracts/{contract.id}"
@@ -191,7 +191,7 @@ def record_event(
     try:
         ledger.contracts.record_event(contract.id, payload, expected_version=version)
     except ConcurrentChange:
-        current = ledger.contracts.get_contract(contract.id).version
+        current = ledger.contracts.read_contract(contract.id).version
         if current == version:
             raise  # the contract did not move (a master's roster did): 409, retry as is
         raise VersionConflict(
@@ -199,7 +199,7 @@ def record_event(
             expected=version,
             actual=current,
         ) from None
-    updated = ledger.contracts.get_contract(contract.id)
+    updated = ledger.contracts.read_contract(contract.id)
     response.headers["ETag"] = etag(updated.version)
     return _contract_body(ledger, updated, request)
 

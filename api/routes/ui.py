@@ -149,7 +149,7 @@ def todo_page(request: Request, ledger: LedgerDep, principal: PagePrincipal) -> 
     _, rows = ledger.wage_view.page(cfa_id=cfa, employer_siret=siret, statuses=sorted(LIVE), limit=1000)
     items = []
     for row, _upcoming in rows:
-        contract = ledger.contracts.get_contract(UUID(row.contract_id))
+        contract = ledger.contracts.read_contract(UUID(row.contract_id))
         for item in todo_items(contract, today):
             items.append({**item, "contract_id": row.contract_id, "apprentice": row.apprentice})
     items.sort(key=lambda i: (i["date"], i["apprentice"]))
@@ -159,7 +159,7 @@ def todo_page(request: Request, ledger: LedgerDep, principal: PagePrincipal) -> 
 @router.get("/contracts/{contract_id}", response_class=HTMLResponse)
 def contract_page(request: Request, ledger: LedgerDep, principal: PagePrincipal, contract_id: str) -> HTMLResponse:
     try:
-        contract = ledger.contracts.get_contract(UUID(contract_id))
+        contract = ledger.contracts.read_contract(UUID(contract_id))
     except (ValueError, ContractNotFound):
         contract = None
     if contract is None or not principal.may_read(contract.cfa_id, contract.terms_data["employer"].get("siret")):

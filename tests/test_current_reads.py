@@ -1,0 +1,132 @@
+"""Reads of current aggregates: no fetch while the store has not moved, and never a stale answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from domain.wage.engine import schedule_json
+from ledger.application import Contracts
+from ledger.current_reads import fresh_since
+from tests.conftest import shares_store
+from tests.contract_builders import terms
+
+
+class CountingReads:
+    """Counts the event queries an application makes (the recorder keeps working as before)."""
+
+    def __init__(self, app: Contracts) -> None:
+        self.count = 0
+        recorder: Any = app.recorder
+        original = recorder.select_events
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return original(*args, **kwargs)
+
+        recorder.select_events = counted
+
+
+@pytest.fixture
+def counting() -> Iterator[Callable[[Contracts], CountingReads]]:
+    yield CountingReads
+
+
+def test_reading_a_contract_again_fetches_nothing_when_nothing_was_recorded(
+    make_app: Callable[[], Contracts], counting: Callable[[Contracts], CountingReads]
+) -> None:
+    app = make_app()
+    cid = app.draft_contract(terms(), "k").contract_id
+    app.sign(cid, date(2026, 8, 20))
+    first = app.read_contract(cid)
+    app.current_months(first)  # the reference data are brought up to date once after the store moved
+    reads = counting(app)
+    again = app.read_contract(cid)
+    app.current_months(again)
+    assert again.version == first.version == 2
+    assert reads.count == 0
+
+
+def test_a_contract_just_changed_is_read_back_without_a_fetch(
+    make_app: Callable[[], Contracts], counting: Callable[[Contracts], CountingReads]
+) -> None:
+    app = make_app()
+    cid = app.draft_contract(terms(), "k").contract_id
+    app.read_contract(cid)
+    version = app.change_smc(cid, date(2026, 9, 1), Decimal("2000.00"))
+    reads = counting(app)
+    assert app.read_contract(cid).version == version == 2
+    assert reads.count == 0
+
+
+def test_a_change_recorded_by_another_process_is_seen_by_the_next_read(
+    backend: dict[str, str], make_app: Callable[[], Contracts]
+) -> None:
+    if not shares_store(backend):
+        pytest.skip("an in-memory store is private to its process")
+    reader, writer = make_app(), make_app()
+    cid = reader.draft_contract(terms(), "k").contract_id
+    assert reader.read_contract(cid).version == 1
+    writer.sign(cid, date(2026, 8, 20))
+    assert reader.read_contract(cid).version == 2
+    assert reader.read_contract(cid).status == writer.read_contract(cid).status
+
+
+def test_a_write_elsewhere_in_the_store_makes_the_next_read_fetch(
+    make_app: Callable[[], Contracts], counting: Callable[[Contracts], CountingReads]
+) -> None:
+    app = make_app()
+    cid = app.draft_contract(terms(), "a").contract_id
+    other = app.draft_contract(terms(), "b").contract_id
+    app.read_contract(cid)
+    app.sign(other, date(2026, 8, 20))
+    reads = counting(app)
+    assert app.read_contract(cid).version == 1
+    assert reads.count == 1  # the store moved: the copy in hand is checked, not trusted
+
+
+def test_wage_facts_carry_over_a_change_that_is_not_a_wage_fact(
+    make_app: Callable[[], Contracts],
+) -> None:
+    app = make_app()
+    cid = app.draft_contract(terms(birth="2000-11-20"), "k").contract_id  # 25 at the start: SMC counts
+    app.sign(cid, date(2026, 8, 20))
+    app.change_smc(cid, date(2026, 9, 1), Decimal("2000.00"))
+    cached = app.current_months(app.read_contract(cid))
+    from_events = schedule_json(app.wage_schedule(cid, as_of=datetime.now(UTC)))  # reads every event
+    assert cached == from_events
+    assert next(str(m["amount"]) for m in cached if m["month"] == "2026-09") == "1220.00"
+
+
+def test_reads_in_one_request_share_one_store_position_and_a_later_request_asks_again(
+    make_app: Callable[[], Contracts],
+) -> None:
+    app = make_app()
+    cid = app.draft_contract(terms(), "k").contract_id
+    asked = 0
+    recorder: Any = app.recorder
+    original = recorder.max_notification_id
+
+    def counted() -> Any:
+        nonlocal asked
+        asked += 1
+        return original()
+
+    recorder.max_notification_id = counted
+    token = fresh_since.set(time.monotonic())
+    try:
+        app.current_months(app.read_contract(cid))
+        app.read_contract(cid)
+        assert asked == 1
+        fresh_since.set(time.monotonic() + 1)  # a request that began after that query: it asks the store
+        app.read_contract(cid)
+        assert asked == 2
+    finally:
+        fresh_since.reset(token)
+    app.read_contract(cid)  # outside a request: always asks
+    assert asked == 3
