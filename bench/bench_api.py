@@ -10,7 +10,9 @@ What it measures, per backend (a fresh SQLite file, a fresh PostgreSQL schema dr
   baseline a bare FastAPI endpoint (`bench/bare_app.py`, uvicorn, one worker) under the same open and
            closed loops: the ratio says what the service itself costs.
 Latency is measured from each request's *scheduled* send time (open loop), so a stalled server shows in
-the percentiles instead of hiding (no coordinated omission). The load generator runs on the same 2 cores.
+the percentiles instead of hiding (no coordinated omission). The load generator (`bench/load.py`, raw
+asyncio streams: a tenth of a client library's CPU) runs on the same 2 cores. Before measuring, every
+contract is read once (steady state: the server's caches are warm, as they are after minutes of traffic).
 
     .venv/bin/python -m bench.bench_api [--contracts 10000] [--rate 200] [--seconds 20]
                                         [--backends sqlite,postgres] [--postgres-url URL]
@@ -20,22 +22,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 
 from bench.bench_clock import CFA, DEFAULT_POSTGRES_URL, backend, random_birth, running_contract, save_events, terms_for
+from bench.load import MakeRequest, OnResponse, Request, Response, Result, closed_loop, open_loop
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 
@@ -86,76 +86,22 @@ def start_server(command: list[str], env: dict[str, str], port: int) -> subproce
     raise RuntimeError(f"server did not start: {command}")
 
 
-Request = Callable[[httpx.AsyncClient, int], Awaitable[int]]
-
-
-async def open_loop(base: str, request: Request, rate: float, seconds: float) -> tuple[list[float], int, float]:
-    """Send request i at t0 + i/rate; latency from its scheduled time. (latencies ms, errors, achieved req/s)"""
-    n = int(rate * seconds)
-    latencies: list[float] = []
-    errors = 0
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        t0 = time.perf_counter() + 0.2
-
-        async def one(i: int) -> None:
-            nonlocal errors
-            scheduled = t0 + i / rate
-            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
-            try:
-                status = await request(client, i)
-            except httpx.HTTPError:  # a connection dropped or timed out: counted, not fatal
-                status = 599
-            latencies.append((time.perf_counter() - scheduled) * 1000)
-            if status >= 400:
-                errors += 1
-
-        await asyncio.gather(*(one(i) for i in range(n)))
-        elapsed = time.perf_counter() - t0
-    return latencies, errors, n / elapsed
-
-
-async def closed_loop(base: str, request: Request, concurrency: int, seconds: float) -> tuple[float, int]:
-    """`concurrency` clients back to back for `seconds`: (req/s, errors)."""
-    done = errors = 0
-    counter = iter(range(10**9))
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        stop = time.perf_counter() + seconds
-
-        async def worker() -> None:
-            nonlocal done, errors
-            while time.perf_counter() < stop:
-                try:
-                    failed = await request(client, next(counter)) >= 400
-                except httpx.HTTPError:
-                    failed = True
-                if failed:
-                    errors += 1
-                done += 1
-
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return done / (time.perf_counter() - t0), errors
-
-
-def pct(samples: Sequence[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def report(name: str, latencies: list[float], errors: int, achieved: float) -> dict[str, float]:
-    out = {
-        "req_s": achieved,
-        "p50": statistics.median(latencies),
-        "p95": pct(latencies, 0.95),
-        "p99": pct(latencies, 0.99),
-        "errors": errors,
-    }
+def show(name: str, result: Result) -> dict[str, float]:
+    out = result.summary()
     print(
-        f"  {name:<22} {achieved:7.1f} req/s  p50 {out['p50']:6.2f} ms  p95 {out['p95']:6.2f} ms  "
-        f"p99 {out['p99']:6.2f} ms  errors {errors}"
+        f"  {name:<24} {out['req_s']:7.1f} req/s  p50 {out['p50']:6.2f} ms  p95 {out['p95']:6.2f} ms  "
+        f"p99 {out['p99']:6.2f} ms  errors {out['errors']:.0f}"
     )
     return out
+
+
+def measure(port: int, label: str, make: MakeRequest, args: argparse.Namespace, on: OnResponse | None = None) -> None:
+    """Open loop at --rate, then closed loop with --concurrency clients (the highest req/s)."""
+    show(f"{label} @{args.rate:g}/s", asyncio.run(open_loop(HOST, port, make, args.rate, args.seconds, on)))
+    show(f"{label} max ({args.concurrency} cl.)", asyncio.run(closed_loop(HOST, port, make, args.concurrency, 10, on)))
+
+
+HOST = "127.0.0.1"
 
 
 def run_backend(name: str, settings: Settings, args: argparse.Namespace) -> None:
@@ -167,29 +113,29 @@ def run_backend(name: str, settings: Settings, args: argparse.Namespace) -> None
     server = start_server([str(VENV_BIN / "ledger"), "serve", "--port", str(port)], env, port)
     auth = {"Authorization": f"Bearer {token}"}
     rng = random.Random(9)
-    writable = itertools.cycle(ids)  # the POSTs go round the contracts, each with its current version
     versions = dict.fromkeys(ids, 4)  # drafted, signed, filed, accepted
 
-    async def get_wages(client: httpx.AsyncClient, i: int) -> int:
-        r = await client.get(f"/contracts/{rng.choice(ids)}/wages", headers=auth)
-        return r.status_code
+    def get_wages(i: int) -> Request:
+        return Request("GET", f"/contracts/{rng.choice(ids)}/wages", auth)
 
-    async def post_event(client: httpx.AsyncClient, i: int) -> int:
-        cid = next(writable)
+    def warm(i: int) -> Request:
+        return Request("GET", f"/contracts/{ids[i % len(ids)]}/wages", auth)
+
+    def post_event(i: int) -> Request:  # the POSTs go round the contracts, each with its current version
+        cid = ids[i % len(ids)]
         body = {"type": "SmcChanged", "from": "2026-06-01", "monthly": f"{1900 + i % 500}.00"}
-        r = await client.post(f"/contracts/{cid}/events", json=body, headers=auth | {"If-Match": f'"{versions[cid]}"'})
-        if r.status_code == 200:
-            versions[cid] = int(r.headers["ETag"].strip('"'))
-        return r.status_code
+        return Request("POST", f"/contracts/{cid}/events", auth | {"If-Match": f'"{versions[cid]}"'}, body)
 
-    base = f"http://127.0.0.1:{port}"
+    def posted(i: int, response: Response) -> None:
+        if response.status == 200:
+            versions[ids[i % len(ids)]] = int(response.headers["etag"].strip('"'))
+
     try:
-        asyncio.run(open_loop(base, get_wages, 50, 2))  # warm up
-        report(f"GET wages @{args.rate:g}/s", *asyncio.run(open_loop(base, get_wages, args.rate, args.seconds)))
-        report(f"POST event @{args.rate:g}/s", *asyncio.run(open_loop(base, post_event, args.rate, args.seconds)))
-        for label, request in (("GET wages", get_wages), ("POST event", post_event)):
-            rate, errors = asyncio.run(closed_loop(base, request, args.concurrency, 10))
-            print(f"  {label + ' max':<22} {rate:7.1f} req/s  ({args.concurrency} clients, errors {errors})")
+        t = time.perf_counter()
+        asyncio.run(closed_loop(HOST, port, warm, 8, args.contracts / 500))  # steady state: caches warm
+        print(f"  (warm-up: every contract read once, {time.perf_counter() - t:.0f} s)")
+        measure(port, "GET wages", get_wages, args)
+        measure(port, "POST event", post_event, args, posted)
     finally:
         server.terminate()
         server.wait(10)
@@ -199,17 +145,10 @@ def run_baseline(args: argparse.Namespace) -> None:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port), "--no-access-log"]
     server = start_server(command, dict(os.environ), port)
-
-    async def ping(client: httpx.AsyncClient, i: int) -> int:
-        return (await client.get("/healthz")).status_code
-
-    base = f"http://127.0.0.1:{port}"
     try:
-        asyncio.run(open_loop(base, ping, 50, 2))
+        asyncio.run(open_loop(HOST, port, lambda i: Request("GET", "/healthz", {}), 50, 2))
         print("baseline: bare FastAPI endpoint")
-        report(f"GET /healthz @{args.rate:g}/s", *asyncio.run(open_loop(base, ping, args.rate, args.seconds)))
-        rate, _ = asyncio.run(closed_loop(base, ping, args.concurrency, 10))
-        print(f"  {'GET /healthz max':<22} {rate:7.1f} req/s  ({args.concurrency} clients)")
+        measure(port, "GET /healthz", lambda i: Request("GET", "/healthz", {}), args)
     finally:
         server.terminate()
         server.wait(10)

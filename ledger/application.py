@@ -7,8 +7,8 @@ library's persistence outcomes into application errors.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
-from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,12 +32,19 @@ from domain.wage.reference import WageReference
 from ledger.access import KeyManagement
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
 from ledger.funding import FundingUseCases
-from ledger.lru import LruCache
+from ledger.lru import LruCache, PickledLru
 from ledger.persistence import BaseApplication
 from ledger.webhook_subscriptions import WebhookUseCases
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
 MONTHS_CACHE_SIZE = 20_000  # schedules of the contracts read most recently
+
+Facts = tuple[ContractTerms, list[dict[str, Any]]]  # the drafted terms and the wage facts recorded since
+
+
+def months_json(months: list[dict[str, Any]]) -> bytes:
+    """The months as the API sends them (Starlette's JSONResponse separators)."""
+    return json.dumps(months, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -54,11 +61,10 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._months_cache: LruCache[tuple[UUID, int, int], list[dict[str, Any]]] = LruCache(MONTHS_CACHE_SIZE)
+        # (contract, version, reference version) -> the months as JSON: sent as they are, never scanned by the GC
+        self._months_cache: LruCache[tuple[UUID, int, int], bytes] = LruCache(MONTHS_CACHE_SIZE)
         # (contract, version) -> drafted terms and wage facts: a new fact is checked without reading them all
-        self._facts_cache: LruCache[tuple[UUID, int], tuple[ContractTerms, list[dict[str, Any]]]] = LruCache(
-            MONTHS_CACHE_SIZE
-        )
+        self._facts_cache: PickledLru[tuple[UUID, int], Facts] = PickledLru(MONTHS_CACHE_SIZE)
 
     # -- drafting -----------------------------------------------------------------------------------
     def draft_contract(
@@ -231,15 +237,16 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
             terms, events = self.contract_history(contract_id, WAGE_FACT_EVENTS, as_of)
         return compute_schedule(wage_facts(terms, events), self._wage_reference(as_of))
 
-    def _current_wage_facts(
-        self, contract_id: UUID, version: int | None = None
-    ) -> tuple[ContractTerms, list[dict[str, Any]]]:
+    def _current_wage_facts(self, contract_id: UUID, version: int | None = None) -> Facts:
         """The drafted terms and the wage facts recorded since: from the cache when `version` is known."""
         if version is not None and (cached := self._facts_cache.get((contract_id, version))) is not None:
             return cached
         events = list(self.events.get(contract_id))
         if not events or event_type(events[0]) != "Drafted":
             raise ContractNotFound(f"no contract {contract_id}", field="contract_id")
+        return self._remember_facts(contract_id, events)
+
+    def _remember_facts(self, contract_id: UUID, events: list[Any]) -> Facts:
         facts = (
             parse_terms(event_payload(events[0])["terms"]),
             [event_json(e) for e in events[1:] if event_type(e) in WAGE_FACT_EVENTS],
@@ -247,21 +254,28 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         self._facts_cache.put((contract_id, events[-1].originator_version), facts)
         return facts
 
+    def history_read(self, aggregate: Any, events: list[Any]) -> None:
+        if isinstance(aggregate, Contract):  # its wage facts come with it: no second read to check a change
+            self._remember_facts(aggregate.id, events)
+
     def current_months(self, contract: Contract) -> list[dict[str, Any]]:
-        """The contract's months (interfaces §2) as known now. Computed once per (contract version, reference
-        version): reads repeat far more often than anything changes a contract or the SMIC."""
+        """The contract's months (interfaces §2) as known now."""
+        months: list[dict[str, Any]] = json.loads(self.current_months_json(contract))
+        return months
+
+    def current_months_json(self, contract: Contract) -> bytes:
+        """`current_months` as JSON, computed once per (contract version, reference version): reads repeat far
+        more often than anything changes a contract or the SMIC."""
         self.current_wage_reference()  # brings the reference cache up to date: its version is in the key
         assert self._reference_cache is not None
         key = (contract.id, contract.version, self._reference_cache[0])
         months = self._months_cache.get(key)
         if months is None:
-            months = schedule_json(self.wage_schedule(contract.id))
+            months = months_json(schedule_json(self.wage_schedule(contract.id)))
             self._months_cache.put(key, months)
         return months
 
-    def contract_history(
-        self, contract_id: UUID, kinds: frozenset[str], as_of: datetime | None = None
-    ) -> tuple[ContractTerms, list[dict[str, Any]]]:
+    def contract_history(self, contract_id: UUID, kinds: frozenset[str], as_of: datetime | None = None) -> Facts:
         """The drafted terms and the later events of the given kinds (interfaces §3 form), as known at `as_of`."""
         events = [e for e in self.events.get(contract_id) if as_of is None or _timestamp(e) <= as_of]
         if not events or event_type(events[0]) != "Drafted":
@@ -272,12 +286,10 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
 
     def current_wage_reference(self) -> WageReference:
         """The reference series now, rebuilt only when a revaluation was recorded since the last call."""
-        data = self.find_current(REFERENCE_DATA_ID)
-        if data is None:
-            data = self.reference_data()
         cached = self._reference_cache
-        if cached is not None and cached[0] == data.version:
+        if cached is not None and cached[0] == self.current_version(REFERENCE_DATA_ID):
             return cached[1]
+        data = self.find_current(REFERENCE_DATA_ID) or self.reference_data()
         reference = WageReference.from_series(data.smic_history(), data.lu_cotes())
         self._reference_cache = (data.version, reference)
         return reference
@@ -365,7 +377,7 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
 
     def _change(self, contract_id: UUID, command: Callable[[Contract], None], expected_version: int | None) -> int:
         # A copy of the current read: if the contract moved since, the save fails and nothing is recorded.
-        contract = deepcopy(self.read_contract(contract_id))
+        contract = self.read_contract(contract_id)
         if expected_version is not None and expected_version != contract.version:
             raise VersionConflict(
                 f"contract {contract_id} is at version {contract.version}, not {expected_version}",
@@ -383,7 +395,7 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         self._remember_saved_contract(recordings, contract, facts, months)
         return contract.version
 
-    def _facts_after(self, contract: Contract) -> tuple[ContractTerms, list[dict[str, Any]]] | None:
+    def _facts_after(self, contract: Contract) -> Facts | None:
         """The wage facts once the pending events are recorded; None when none of them is a wage fact."""
         pending = [event_json(e) for e in contract.pending_events if event_type(e) in WAGE_FACT_EVENTS]
         if event_type(contract.pending_events[0]) == "Drafted":
@@ -394,9 +406,7 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         terms, recorded = self._current_wage_facts(contract.id, before)
         return terms, recorded + pending
 
-    def _check_computable(
-        self, contract: Contract, facts: tuple[ContractTerms, list[dict[str, Any]]] | None
-    ) -> list[dict[str, Any]] | None:
+    def _check_computable(self, contract: Contract, facts: Facts | None) -> bytes | None:
         """The minimum wage must follow from what is about to be recorded: refuse now, never after saving.
 
         Returns the months the contract will have (to cache once saved): computed when a wage fact is
@@ -407,14 +417,14 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         if facts is None:
             before = contract.version - len(contract.pending_events)
             return self._months_cache.get((contract.id, before, self._reference_cache[0]))
-        return schedule_json(compute_schedule(wage_facts(*facts), reference))  # raises NotComputable
+        return months_json(schedule_json(compute_schedule(wage_facts(*facts), reference)))  # or NotComputable
 
     def _remember_saved_contract(
         self,
         recordings: list[Recording[UUID]],
         contract: Contract,
-        facts: tuple[ContractTerms, list[dict[str, Any]]] | None,
-        months: list[dict[str, Any]] | None,
+        facts: Facts | None,
+        months: bytes | None,
     ) -> None:
         """What was checked before saving serves the next reads: no fetch, no recomputation."""
         if months is not None and self._reference_cache is not None:

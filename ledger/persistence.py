@@ -24,6 +24,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
 from ledger.settings import MemoryStore, PostgresStore, Settings, SQLiteStore, ensure_sqlite_parent
+from ledger.sqlite_store import CheckpointingSQLiteFactory
 
 POLL_INTERVAL_SECONDS = 0.1
 SQLITE_LOCK_TIMEOUT_SECONDS = 10
@@ -88,7 +89,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     if isinstance(store, SQLiteStore):
         ensure_sqlite_parent(store)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": get_topic(CheckpointingSQLiteFactory),
             "SQLITE_DBNAME": store.path,
             "SQLITE_LOCK_TIMEOUT": str(SQLITE_LOCK_TIMEOUT_SECONDS),
             "APPLICATION_RECORDER_TOPIC": get_topic(PollingSQLiteApplicationRecorder),

@@ -15,8 +15,9 @@ V = TypeVar("V")
 
 def view_env(app_env: Mapping[str, str]) -> dict[str, str]:
     """The application's persistence settings; an in-memory application gets a private in-memory SQLite."""
-    module = app_env.get("PERSISTENCE_MODULE", "eventsourcing.popo")
-    if module.endswith("sqlite") or module.endswith("postgres"):
+    if "SQLITE_DBNAME" in app_env or "POSTGRES_DBNAME" in app_env:
+        # The library's own modules: views write in the worker, where a checkpoint inside a commit is harmless.
+        module = "eventsourcing.sqlite" if "SQLITE_DBNAME" in app_env else "eventsourcing.postgres"
         keys = [k for k in app_env if k.startswith(("SQLITE_", "POSTGRES_", "CREATE_TABLE"))]
         return {"PERSISTENCE_MODULE": module, **{k: app_env[k] for k in keys}}
     return {
@@ -28,7 +29,7 @@ def view_env(app_env: Mapping[str, str]) -> dict[str, str]:
 def build_view(env: Mapping[str, str], sqlite_class: type[V], postgres_class: type[V]) -> V:
     """A view on the database `env` names (a `view_env`): every view of one ledger shares it, so a query may
     join their tables."""
-    view_class = postgres_class if env["PERSISTENCE_MODULE"].endswith("postgres") else sqlite_class
+    view_class = postgres_class if "POSTGRES_DBNAME" in env else sqlite_class
     assert issubclass(view_class, (SQLiteView, PostgresView))  # type: ignore[arg-type]
     factory = InfrastructureFactory.construct(env)
     return factory.tracking_recorder(view_class)  # type: ignore[arg-type, no-any-return, return-value]

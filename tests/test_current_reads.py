@@ -130,3 +130,12 @@ def test_reads_in_one_request_share_one_store_position_and_a_later_request_asks_
         fresh_since.reset(token)
     app.read_contract(cid)  # outside a request: always asks
     assert asked == 3
+
+
+def test_every_read_is_a_copy_its_caller_may_change(make_app: Callable[[], Contracts]) -> None:
+    app = make_app()
+    cid = app.draft_contract(terms(), "k").contract_id
+    first = app.read_contract(cid)
+    first.sign(date(2026, 8, 20))  # a command on the copy, never saved
+    again = app.read_contract(cid)
+    assert again is not first and again.version == 1 and again.status == "drafted"

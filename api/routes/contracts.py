@@ -13,7 +13,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from api.deps import CfaDep, ChangeableContract, LedgerDep, PrincipalDep, ReadableContract
@@ -191,7 +190,7 @@ def record_event(
     try:
         ledger.contracts.record_event(contract.id, payload, expected_version=version)
     except ConcurrentChange:
-        current = ledger.contracts.read_contract(contract.id).version
+        current = ledger.contracts.get_contract(contract.id).version  # from the store, not this request's view
         if current == version:
             raise  # the contract did not move (a master's roster did): 409, retry as is
         raise VersionConflict(
@@ -221,10 +220,11 @@ def wages(
             examples=["2026-01-01T00:00:00Z"],
         ),
     ] = None,
-) -> dict[str, Any] | JSONResponse:
+) -> dict[str, Any] | Response:
     if as_of is None:  # the hot path: the months as known now, cached per version, sent as they are
-        return JSONResponse(
-            {"id": str(contract.id), "as_of": None, "months": ledger.contracts.current_months(contract)}
+        months = ledger.contracts.current_months_json(contract)
+        return Response(
+            b'{"id":"%s","as_of":null,"months":%s}' % (str(contract.id).encode(), months), media_type="application/json"
         )
     when = _recording_time(as_of)
     schedule = ledger.contracts.wage_schedule(contract.id, when)

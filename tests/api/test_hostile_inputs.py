@@ -100,7 +100,7 @@ def test_an_unexpected_error_is_a_bare_500_problem_with_the_request_id(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(api.ledger.contracts, "current_months", broken)
+    monkeypatch.setattr(api.ledger.contracts, "current_months_json", broken)
     r = api.client.get(f"/contracts/{cid}/wages", headers=api.auth("cfa_a") | {"X-Request-ID": "trace-me"})
     assert r.status_code == 500 and r.headers["content-type"] == PROBLEM
     assert r.headers["X-Request-ID"] == "trace-me" and r.json()["request_id"] == "trace-me"

@@ -35,7 +35,7 @@ def test_a_postgres_follower_is_woken_by_notify_not_by_its_poll(
 
 
 def test_a_sqlite_follower_polls(backend: dict[str, str], make_ledger: Callable[[], Ledger]) -> None:
-    if backend["PERSISTENCE_MODULE"] != "eventsourcing.sqlite":
+    if "SQLITE_DBNAME" not in backend:
         pytest.skip("polling is the SQLite way")
     follower, writer = make_ledger(), make_ledger()
     follower.follow(interval=0.1)
