@@ -1,18 +1,19 @@
 """Reads of aggregates as they are now, without asking the store for each one.
 
-A read-only request (authenticate, read a contract, check the reference data) used to fast-forward each
-cached aggregate: one query per aggregate. Every event of the store has a notification id, so when the
-store's highest id has not moved since an aggregate was last brought up to date, nothing anywhere has
-changed and the copy in hand is current: one cheap query instead of one per aggregate. The ids are
-assigned in commit order on every store the ledger supports (PostgreSQL's recorder locks the table for it).
+Every event of the store has a notification id, assigned in commit order on every store the ledger
+supports (PostgreSQL's recorder locks the table for it). The cache below is consistent up to a *horizon*:
+each copy it holds is the aggregate as of that notification id. Moving the horizon is one query, for the
+notifications recorded since: the aggregates they name are dropped (unless the copy is already that
+recent), everything else stays valid. A read then costs that one query at most, whatever the number of
+aggregates it touches (key, contract, reference data), and a cold aggregate costs one more.
 
-The store position itself is shared too: a request that began at time T may use a position whose query
-began at T or later (by itself or by any concurrent request), since that position already includes
-everything recorded before the request arrived. `fresh_since` carries T; where it is not set (commands,
-CLI, tests) every read asks the store.
+The horizon is shared between requests: a request that began at time T may rely on a horizon whose query
+began at T or later (by itself or by any concurrent request), since it already includes everything
+recorded before the request arrived. `fresh_since` carries T; where it is not set (CLI, tests, the
+worker) every read moves the horizon first.
 
-Every read hands out a fresh copy (the cache keeps them pickled, out of the garbage collector's sight), so
-a command may change what it read: if the aggregate moved meanwhile, its save fails and records nothing.
+Every read hands out a fresh copy (the cache keeps them pickled, out of the garbage collector's sight), so a
+command may change what it read: if the aggregate moved meanwhile, its save fails and records nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import pickle
 import threading
 import time
+from collections import OrderedDict
 from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
@@ -28,59 +30,104 @@ from eventsourcing.application import AggregateNotFoundError, Application, proje
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Recording
 
-from ledger.lru import LruCache
-
 CURRENT_READS_SIZE = 20_000  # aggregates read most recently: contracts, keys, reference data
+CATCH_UP_LIMIT = 1_000  # more notifications than this since the horizon: start the cache afresh
 
 # When the caller's request began (time.monotonic()); set by the HTTP layer for each request.
 fresh_since: ContextVar[float | None] = ContextVar("fresh_since", default=None)
 
 
+class VersionedCopies:
+    """Pickled copies by aggregate id, least recently used dropped first; a copy never replaces a newer one."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[UUID, tuple[int, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: UUID) -> tuple[int, bytes] | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put_newer(self, key: UUID, version: int, copy: bytes) -> None:
+        with self._lock:
+            kept = self._items.get(key)
+            if kept is not None and kept[0] >= version:
+                return
+            self._items[key] = (version, copy)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def pop_older(self, key: UUID, version: int) -> None:
+        with self._lock:
+            kept = self._items.get(key)
+            if kept is not None and kept[0] < version:
+                del self._items[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class CurrentReads(Application[UUID]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._current: LruCache[UUID, tuple[int, int, bytes]] = LruCache(CURRENT_READS_SIZE)  # position, version
-        self._position: tuple[float, int] = (float("-inf"), 0)  # (when its query began, position)
-        self._position_lock = threading.Lock()
+        self._copies = VersionedCopies(CURRENT_READS_SIZE)
+        self._horizon = self.recorder.max_notification_id() or 0
+        self._horizon_began = time.monotonic()  # when the query that set the horizon began
+        self._horizon_lock = threading.Lock()
 
-    def store_position(self) -> int:
-        """The highest notification id recorded (0 for an empty store), as of no earlier than `fresh_since`."""
+    def catch_up(self) -> int:
+        """Move the horizon to the store's position (as of no earlier than `fresh_since`); return it."""
         since = fresh_since.get()
-        began, position = self._position
-        if since is not None and began >= since:
-            return position
-        began = time.monotonic()
-        position = self.recorder.max_notification_id() or 0
-        with self._position_lock:
-            if began > self._position[0]:
-                self._position = (began, position)
-        return position
+        if since is not None and self._horizon_began >= since:
+            return self._horizon
+        with self._horizon_lock:
+            if since is not None and self._horizon_began >= since:  # another request did it meanwhile
+                return self._horizon
+            began = time.monotonic()
+            recorder: Any = self.recorder
+            news = recorder.select_notifications(start=self._horizon + 1, limit=CATCH_UP_LIMIT)
+            if len(news) == CATCH_UP_LIMIT:  # a bulk load: forget everything rather than read it all
+                self._horizon = recorder.max_notification_id() or 0
+                self._copies.clear()
+            else:
+                for n in news:
+                    self._copies.pop_older(n.originator_id, n.originator_version)
+                if news:
+                    self._horizon = news[-1].id
+            self._horizon_began = began
+            return self._horizon
 
     def read_current(self, aggregate_id: UUID) -> Any:
         """A copy of the aggregate as it is now; AggregateNotFoundError if it does not exist."""
-        position = self.store_position()  # before the read: whatever it returns is at least this recent
-        seen = self._current.get(aggregate_id)
-        if seen is not None and seen[0] >= position:  # a copy saved here may be newer than the position
-            return pickle.loads(seen[2])  # noqa: S301 (our own bytes)
+        horizon = self.catch_up()
+        kept = self._copies.get(aggregate_id)
+        if kept is not None:
+            return pickle.loads(kept[1])  # noqa: S301 (our own bytes)
         events = list(self.events.get(aggregate_id))  # one query: these histories are tens of events
         aggregate: Any = project_aggregate(None, events)
         if aggregate is None:
             raise AggregateNotFoundError(aggregate_id)
-        self._keep(position, aggregate)
+        with self._horizon_lock:
+            # Kept only if no catch-up ran since the read began: one that did may have missed this copy.
+            if self._horizon == horizon:
+                self._keep(aggregate)
         self.history_read(aggregate, events)
         return aggregate
 
     def current_version(self, aggregate_id: UUID) -> int | None:
         """The aggregate's version now (None if it does not exist), without copying it."""
-        position = self.store_position()
-        seen = self._current.get(aggregate_id)
-        if seen is not None and seen[0] >= position:
-            return seen[1]
+        self.catch_up()
+        kept = self._copies.get(aggregate_id)
+        if kept is not None:
+            return kept[0]
         aggregate = self.find_current(aggregate_id)
         return None if aggregate is None else int(aggregate.version)
-
-    def _keep(self, position: int, aggregate: Any) -> None:
-        self._current.put(aggregate.id, (position, aggregate.version, pickle.dumps(aggregate, pickle.HIGHEST_PROTOCOL)))
 
     def find_current(self, aggregate_id: UUID) -> Any | None:
         try:
@@ -89,12 +136,13 @@ class CurrentReads(Application[UUID]):
             return None
 
     def remember_saved(self, recordings: list[Recording[UUID]], *aggregates: Aggregate) -> None:
-        """Aggregates just saved are current as of their own events' position: the next read needs no
-        fetch unless something else was recorded since."""
+        """Aggregates just saved are their own latest version: the next read needs no fetch."""
         if recordings:
-            position = max(r.notification.id for r in recordings)
             for aggregate in aggregates:
-                self._keep(position, aggregate)
+                self._keep(aggregate)
+
+    def _keep(self, aggregate: Any) -> None:
+        self._copies.put_newer(aggregate.id, aggregate.version, pickle.dumps(aggregate, pickle.HIGHEST_PROTOCOL))
 
     def history_read(self, aggregate: Any, events: list[Any]) -> None:
         """A hook: the whole history of `aggregate` was just read (an application may keep what it needs)."""

@@ -77,7 +77,7 @@ def test_a_change_recorded_by_another_process_is_seen_by_the_next_read(
     assert reader.read_contract(cid).status == writer.read_contract(cid).status
 
 
-def test_a_write_elsewhere_in_the_store_makes_the_next_read_fetch(
+def test_a_write_to_another_aggregate_leaves_the_copy_in_hand_valid(
     make_app: Callable[[], Contracts], counting: Callable[[Contracts], CountingReads]
 ) -> None:
     app = make_app()
@@ -87,7 +87,26 @@ def test_a_write_elsewhere_in_the_store_makes_the_next_read_fetch(
     app.sign(other, date(2026, 8, 20))
     reads = counting(app)
     assert app.read_contract(cid).version == 1
-    assert reads.count == 1  # the store moved: the copy in hand is checked, not trusted
+    assert reads.count == 0  # the notifications since name only the other contract
+
+
+def test_a_write_by_another_process_drops_exactly_that_copy(
+    backend: dict[str, str],
+    make_app: Callable[[], Contracts],
+    counting: Callable[[Contracts], CountingReads],
+) -> None:
+    if not shares_store(backend):
+        pytest.skip("an in-memory store is private to its process")
+    reader, writer = make_app(), make_app()
+    changed = reader.draft_contract(terms(), "a").contract_id
+    untouched = reader.draft_contract(terms(), "b").contract_id
+    reader.read_contract(changed), reader.read_contract(untouched)
+    writer.sign(changed, date(2026, 8, 20))
+    reads = counting(reader)
+    assert reader.read_contract(untouched).version == 1
+    assert reads.count == 0
+    assert reader.read_contract(changed).version == 2
+    assert reads.count == 1
 
 
 def test_wage_facts_carry_over_a_change_that_is_not_a_wage_fact(
@@ -103,21 +122,21 @@ def test_wage_facts_carry_over_a_change_that_is_not_a_wage_fact(
     assert next(str(m["amount"]) for m in cached if m["month"] == "2026-09") == "1220.00"
 
 
-def test_reads_in_one_request_share_one_store_position_and_a_later_request_asks_again(
+def test_reads_in_one_request_share_one_catch_up_and_a_later_request_catches_up_again(
     make_app: Callable[[], Contracts],
 ) -> None:
     app = make_app()
     cid = app.draft_contract(terms(), "k").contract_id
     asked = 0
     recorder: Any = app.recorder
-    original = recorder.max_notification_id
+    original = recorder.select_notifications
 
-    def counted() -> Any:
+    def counted(*args: Any, **kwargs: Any) -> Any:
         nonlocal asked
         asked += 1
-        return original()
+        return original(*args, **kwargs)
 
-    recorder.max_notification_id = counted
+    recorder.select_notifications = counted
     token = fresh_since.set(time.monotonic())
     try:
         app.current_months(app.read_contract(cid))
@@ -130,6 +149,21 @@ def test_reads_in_one_request_share_one_store_position_and_a_later_request_asks_
         fresh_since.reset(token)
     app.read_contract(cid)  # outside a request: always asks
     assert asked == 3
+
+
+def test_a_bulk_load_since_the_last_read_starts_the_copies_afresh(
+    backend: dict[str, str], make_app: Callable[[], Contracts], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not shares_store(backend):
+        pytest.skip("an in-memory store is private to its process")
+    monkeypatch.setattr("ledger.current_reads.CATCH_UP_LIMIT", 3)
+    reader, writer = make_app(), make_app()
+    cid = reader.draft_contract(terms(), "a").contract_id
+    reader.read_contract(cid)
+    for k in range(4):
+        writer.draft_contract(terms(), f"bulk-{k}")
+    writer.sign(cid, date(2026, 8, 20))
+    assert reader.read_contract(cid).version == 2
 
 
 def test_every_read_is_a_copy_its_caller_may_change(make_app: Callable[[], Contracts]) -> None:
