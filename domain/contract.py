@@ -23,6 +23,7 @@ from domain import legal_parameters as law
 from domain.clock import ClockState
 from domain.dates import add_working_days
 from domain.errors import IllegalTransition, InvalidEvent, InvalidTerms
+from domain.personal_data import ERASURE_ARTICLE, erased_terms, is_erased
 from domain.terms import (
     MAX_AMOUNT,
     ContractTerms,
@@ -525,6 +526,21 @@ class Contract(Aggregate):
         self._terms_corrected(
             terms=new, changed=changed, reason=reason, deadlines=compute_deadlines(terms), warnings=warnings
         )
+
+    def erase_personal_data(self) -> None:
+        """Erase the apprentice's name and exact birth date on request, in any status (RGPD art. 17)."""
+        if is_erased(self.terms_data):
+            raise IllegalTransition(
+                "the apprentice's personal data are already erased", field="apprentice", rule=ERASURE_ARTICLE
+            )
+        self._personal_data_erased(
+            terms=erased_terms(self.terms_data), drafted_terms=erased_terms(self.drafted_terms_data)
+        )
+
+    @event("PersonalDataErased")
+    def _personal_data_erased(self, terms: dict[str, Any], drafted_terms: dict[str, Any]) -> None:
+        self.terms_data = terms
+        self.drafted_terms_data = drafted_terms
 
     @event("TermsCorrected")
     def _terms_corrected(
