@@ -42,3 +42,8 @@ def erased_terms(terms: dict[str, Any]) -> dict[str, Any]:
 
 def is_erased(terms: dict[str, Any]) -> bool:
     return bool(terms["apprentice"].get("first_name") == ERASED_NAME)
+
+
+def erased_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events in their interfaces §3 form, with the terms they carry (corrections) erased."""
+    return [{**e, "terms": erased_terms(e["terms"])} if isinstance(e.get("terms"), dict) else e for e in events]

@@ -17,12 +17,14 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError, Mapper, Recording
+from eventsourcing.postgres import PostgresDatastore
 
 from domain.clock import DueEvent, due_events
 from domain.contract import Contract, contract_id_for
 from domain.events import event_json, event_payload, event_type
 from domain.funding.reference import FUNDING_REFERENCE_ID, FundingReference
+from domain.personal_data import is_erased
 from domain.reference_data import REFERENCE_DATA_ID, ReferenceData
 from domain.roster import MasterRoster, roster_id_for
 from domain.terms import ContractTerms, has_control_characters, parse_terms
@@ -34,6 +36,7 @@ from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReus
 from ledger.funding import FundingUseCases
 from ledger.lru import LruCache, PickledLru
 from ledger.persistence import BaseApplication
+from ledger.personal_data import DataKeys, PersonalDataMapper, SQLDataKeys
 from ledger.webhook_subscriptions import WebhookUseCases
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
@@ -61,6 +64,8 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        assert isinstance(self.mapper, PersonalDataMapper)
+        self.data_keys = self.mapper.keys
         # (contract, version, reference version) -> the months as JSON: sent as they are, never scanned by the GC
         self._months_cache: LruCache[tuple[UUID, int, int], bytes] = LruCache(MONTHS_CACHE_SIZE)
         # (contract, version) -> drafted terms and wage facts: a new fact is checked without reading them all
@@ -191,6 +196,22 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
                 continue
             return recorded
         raise ConcurrentChange(f"contract {contract_id} kept changing during the tick; retry", field="contract_id")
+
+    # -- personal data --------------------------------------------------------------------------------
+    def erase_personal_data(self, contract_id: UUID, expected_version: int | None = None) -> int:
+        """Erase the apprentice's name and exact birth date (RGPD art. 17); the wages stay exactly the same.
+
+        Records `PersonalDataErased`, then deletes the contract's data key (crypto-shredding: the sealed
+        values in the log, its backups and replicas can no longer be read). Asked again, it only makes sure
+        the key is gone (a crash between the two steps), and returns the current version.
+        """
+        contract = self.read_contract(contract_id)
+        if is_erased(contract.terms_data):
+            version = contract.version
+        else:
+            version = self._change(contract_id, lambda c: c.erase_personal_data(), expected_version)
+        self.data_keys.delete(contract_id)
+        return version
 
     # -- queries --------------------------------------------------------------------------------------
     def get_contract(self, contract_id: UUID) -> Contract:
@@ -360,6 +381,19 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         return recorded
 
     # -- plumbing -------------------------------------------------------------------------------------
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The library's mapper (and its cipher, when LEDGER_CIPHER_KEY is set), sealing personal data."""
+        cipher = self.factory.cipher()
+        datastore = getattr(self.factory, "datastore", None)
+        keys = (
+            DataKeys(cipher)
+            if datastore is None
+            else SQLDataKeys(datastore, postgres=isinstance(datastore, PostgresDatastore), wrap=cipher)
+        )
+        return PersonalDataMapper(
+            transcoder=self.construct_transcoder(), keys=keys, compressor=self.factory.compressor(), cipher=cipher
+        )
+
     def _find(self, contract_id: UUID) -> Contract | None:
         try:
             aggregate: Any = self.repository.get(contract_id)
@@ -386,11 +420,12 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
             )
         master_before, version_before = contract.master_id, contract.version
         command(contract)
+        erasing = any(event_type(e) == "PersonalDataErased" for e in contract.pending_events)
         facts = self._facts_after(contract)
         months = self._check_computable(contract, facts)
         rosters = self._follow_rosters(contract, master_before)
         recordings = self._save(*rosters, contract)
-        if facts is None:  # no wage fact among the new events: the facts carry over
+        if facts is None and not erasing:  # no wage fact among the new events: the facts carry over
             facts = self._facts_cache.get((contract.id, version_before))
         self._remember_saved_contract(recordings, contract, facts, months)
         return contract.version

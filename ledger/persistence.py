@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import JSONTranscoder, ListenNotifySubscription, Subscription, Transcoding
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
@@ -83,7 +84,13 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     store = settings.store
     # Aggregates read often (contracts, API keys, reference data) stay in memory; each read still asks the
     # store for events recorded since (fast-forward), so another process's writes are seen at once.
-    cache = {"AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE), "AGGREGATE_CACHE_FASTFORWARD": "y"}
+    cache = {
+        "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE),
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+        # Given even when empty, so a stray CIPHER_KEY in the process environment cannot switch it on or off.
+        "CIPHER_TOPIC": get_topic(AESCipher) if settings.cipher_key else "",
+        "CIPHER_KEY": settings.cipher_key,
+    }
     if isinstance(store, MemoryStore):
         return {"PERSISTENCE_MODULE": "eventsourcing.popo", **cache}
     if isinstance(store, SQLiteStore):

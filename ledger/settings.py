@@ -11,6 +11,7 @@ variables (the ones eventsourcing and the postgres image use) build the PostgreS
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -73,6 +74,11 @@ class Settings(BaseSettings):
     # connection interlock and the GIL; a few keep the latency low and the throughput up.
     api_threads: int = Field(default=4, ge=1, le=64)
 
+    # Encryption at rest: a base64 AES key (16, 24 or 32 bytes; `ledger cipher-key` makes one). When set,
+    # every stored event and every contract's data key is encrypted with it (the library's AESCipher).
+    # Losing it loses the data; changing it needs a re-encryption of the store.
+    cipher_key: str = Field(default="", repr=False)
+
     # Webhooks (`ledger dispatcher`)
     webhooks_allow_private_targets: bool = False  # SSRF guard: only true for a receiver on a private network
     webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
@@ -83,6 +89,8 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = postgres_url(self) if self.postgres_dbname else DEFAULT_DATABASE_URL
         parse_database_url(self.database_url)  # refuse a malformed URL at start, not at first use
+        if self.cipher_key:
+            check_cipher_key(self.cipher_key)
         return self
 
     @property
@@ -127,3 +135,13 @@ def ensure_sqlite_parent(store: Store) -> None:
     """Create the SQLite file's directory (the default `var/` does not exist in a fresh checkout)."""
     if isinstance(store, SQLiteStore) and not store.path.startswith(("file:", ":memory:")):
         Path(store.path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def check_cipher_key(key: str) -> None:
+    """LEDGER_CIPHER_KEY must be base64 for 16, 24 or 32 bytes (AES-128/192/256)."""
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except ValueError:
+        raise ValueError("LEDGER_CIPHER_KEY must be base64 (see `ledger cipher-key`)") from None
+    if len(raw) not in (16, 24, 32):
+        raise ValueError(f"LEDGER_CIPHER_KEY must encode 16, 24 or 32 bytes, not {len(raw)}")

@@ -203,6 +203,30 @@ def record_event(
     return _contract_body(ledger, updated, request)
 
 
+@router.delete(
+    "/{contract_id}/personal-data",
+    response_model=ContractOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 428),
+    summary="Erase the apprentice's name and exact birth date (RGPD art. 17); wages stay the same",
+    description="Records `PersonalDataErased` and deletes the contract's data key (crypto-shredding): the names"
+    " become « (effacé) », the birth date keeps its year and month and a day that gives the same age at the"
+    " start. Every wage, deadline and funding figure is unchanged. Asked again, it answers the same. Requires"
+    " If-Match.",
+)
+def erase_personal_data(
+    request: Request,
+    response: Response,
+    ledger: LedgerDep,
+    contract: ChangeableContract,
+    if_match: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    version = expected_version(if_match)
+    ledger.contracts.erase_personal_data(contract.id, expected_version=version)
+    updated = ledger.contracts.read_contract(contract.id)
+    response.headers["ETag"] = etag(updated.version)
+    return _contract_body(ledger, updated, request)
+
+
 @router.get(
     "/{contract_id}/wages",
     response_model=ScheduleOut,

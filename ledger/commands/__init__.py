@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "dispatcher",
     "worker",
     "rebuild",
+    "personal_data",
 )
 
 

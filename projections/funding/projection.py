@@ -19,6 +19,7 @@ from domain.events import event_payload, event_type
 from domain.funding.engine import DEFAULT_READINGS, FUNDING_FACT_EVENTS, FundingReadings, compute_funding, funding_facts
 from domain.funding.reference import FundingReference, FundingTables
 from domain.funding.report import funding_json
+from domain.personal_data import erased_events, erased_terms
 from domain.terms import parse_terms
 from projections.batches import BatchProjection
 from projections.funding.view import FundingRow, FundingViewQueries
@@ -27,7 +28,7 @@ REFERENCE_KINDS = frozenset(
     {"FundingReferenceSeeded", "NpecRecorded", "NpecFixed", "AmorcageForfaitsRecorded", "FundingParameterRecorded"}
 )
 STATUS_BY_EVENT = {"Signed": "signed", "Filed": "filed", "Terminated": "terminated", "Ended": "ended"}
-CONTRACT_KINDS = FUNDING_FACT_EVENTS | {"Drafted", "Filed", "FilingDecided", "Ended"}
+CONTRACT_KINDS = FUNDING_FACT_EVENTS | {"Drafted", "Filed", "FilingDecided", "Ended", "PersonalDataErased"}
 CAUSE_ARTICLES = {
     "Drafted": "L6332-14 I 1°",
     "Signed": "L6332-14 (NPEC in force at the conclusion)",
@@ -145,6 +146,9 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
         if existing is None:
             return
         row = existing
+        if item.kind == "PersonalDataErased":  # the same funding; no name, no exact birth date left in the view
+            row.terms, row.events = erased_terms(row.terms), erased_events(row.events)
+            return
         if item.kind == "FilingDecided":
             row.status = "accepted" if item.payload.get("accepted") else "refused"
         elif item.kind in STATUS_BY_EVENT:

@@ -15,6 +15,7 @@ from typing import Any
 from domain import legal_parameters as law
 from domain.errors import DomainError
 from domain.events import event_payload, event_type
+from domain.personal_data import erased_events, erased_terms
 from domain.terms import parse_terms
 from domain.wage.engine import Schedule, compute_schedule, schedule_json
 from domain.wage.facts import WAGE_FACT_EVENTS, deep_merge, wage_facts
@@ -36,7 +37,11 @@ SMIC, LU_COTE = "smic", "lu_cote"
 REFERENCE_EVENTS = frozenset({"ReferenceDataSeeded", "SmicRevalued", "LuxembourgCoteRecorded"})
 # Every event kind the projection reads; the others (master rosters, notices) never reach it.
 WAGE_INPUT_KINDS = (
-    REFERENCE_EVENTS | TIMELINE_EVENTS | WAGE_FACT_EVENTS | STATUS_BY_EVENT.keys() | {"Drafted", "FilingDecided"}
+    REFERENCE_EVENTS
+    | TIMELINE_EVENTS
+    | WAGE_FACT_EVENTS
+    | STATUS_BY_EVENT.keys()
+    | {"Drafted", "FilingDecided", "PersonalDataErased"}
 )
 
 
@@ -119,6 +124,10 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         if existing is None:
             return
         row = existing
+        if item.kind == "PersonalDataErased":  # the same wages; no name, no exact birth date left in the view
+            row.terms, row.events = erased_terms(row.terms), erased_events(row.events)
+            _name_parties(row, _latest_terms(row))
+            return
         status = STATUS_BY_EVENT.get(item.kind)
         if item.kind == "FilingDecided":
             status = "accepted" if item.payload.get("accepted") else "refused"

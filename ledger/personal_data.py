@@ -1,0 +1,144 @@
+"""Crypto-shredding: each contract's personal data sealed under its own key, erased by deleting the key.
+
+`PersonalDataMapper` seals the apprentice's name and birth date of every event carrying terms (Drafted,
+TermsCorrected) before the library stores it: the stored terms hold the erased form (domain/personal_data:
+placeholder names, a surrogate birth date that keeps every wage) plus `sealed`, the real values encrypted
+with AES-GCM (the library's `AESCipher`) under a key of that contract alone. Reading unseals them while the
+key exists. `Contracts.erase_personal_data` records `PersonalDataErased` (no personal data in it), then
+deletes the key: from then on no copy of the log, backup or replica can reveal those values, and replaying
+the log gives exactly the erased state, with the same wages.
+
+The keys live in `personal_data_keys`, beside the events, wrapped by the store's master cipher when
+`LEDGER_CIPHER_KEY` is set (then the events themselves are encrypted at rest too).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from base64 import b64decode, b64encode
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.cipher import AESCipher
+from eventsourcing.persistence import Cipher, Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import Environment
+
+from domain.personal_data import PERSONAL_FIELDS, erased_terms
+
+SEALED = "sealed"
+SEALED_EVENTS = frozenset({"Contract.Drafted", "Contract.TermsCorrected"})
+DATA_KEY_BYTES = 32
+
+
+class DataKeys:
+    """Per-contract data keys, in memory (the in-memory store)."""
+
+    def __init__(self, wrap: Cipher | None = None) -> None:
+        self.wrap = wrap
+        self._keys: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def get_or_create(self, contract_id: UUID) -> bytes:
+        with self._lock:
+            return self._keys.setdefault(str(contract_id), AESCipher.random_bytes(DATA_KEY_BYTES))
+
+    def get(self, contract_id: UUID) -> bytes | None:
+        return self._keys.get(str(contract_id))
+
+    def delete(self, contract_id: UUID) -> None:
+        with self._lock:
+            self._keys.pop(str(contract_id), None)
+
+    def _wrapped(self, key: bytes) -> bytes:
+        return self.wrap.encrypt(key) if self.wrap is not None else key
+
+    def _unwrapped(self, stored: bytes) -> bytes:
+        return self.wrap.decrypt(stored) if self.wrap is not None else stored
+
+
+class SQLDataKeys(DataKeys):
+    """The keys in a table of the store's own database (SQLite or PostgreSQL, through the library's datastore)."""
+
+    def __init__(self, datastore: Any, postgres: bool, wrap: Cipher | None = None) -> None:
+        super().__init__(wrap)
+        self.datastore = datastore
+        p = "%s" if postgres else "?"
+        table = f"{datastore.schema}.personal_data_keys" if postgres and datastore.schema else "personal_data_keys"
+        blob = "BYTEA" if postgres else "BLOB"
+        self._create = f"CREATE TABLE IF NOT EXISTS {table} (contract_id TEXT PRIMARY KEY, data_key {blob} NOT NULL)"
+        self._insert = f"INSERT INTO {table} (contract_id, data_key) VALUES ({p}, {p}) ON CONFLICT DO NOTHING"
+        self._select = f"SELECT data_key FROM {table} WHERE contract_id = {p}"
+        self._delete = f"DELETE FROM {table} WHERE contract_id = {p}"
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._create)
+
+    def get_or_create(self, contract_id: UUID) -> bytes:
+        # Committed before the event that needs it: a key without events is harmless, the reverse is not.
+        with self.datastore.transaction(commit=True) as cursor:
+            new = AESCipher.random_bytes(DATA_KEY_BYTES)
+            cursor.execute(self._insert, (str(contract_id), self._wrapped(new)))
+            cursor.execute(self._select, (str(contract_id),))
+            return self._unwrapped(bytes(_first(cursor.fetchone())))
+
+    def get(self, contract_id: UUID) -> bytes | None:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._select, (str(contract_id),))
+            row = cursor.fetchone()
+        return None if row is None else self._unwrapped(bytes(_first(row)))
+
+    def delete(self, contract_id: UUID) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._delete, (str(contract_id),))
+
+
+def _first(row: Any) -> Any:
+    return row["data_key"] if isinstance(row, dict) else row[0]
+
+
+def _cipher(key: bytes) -> AESCipher:
+    return AESCipher(Environment(env={AESCipher.CIPHER_KEY: b64encode(key).decode()}))
+
+
+class PersonalDataMapper(Mapper[UUID]):
+    """The library's mapper, sealing the personal fields of contract terms with the contract's own key."""
+
+    def __init__(
+        self,
+        transcoder: Transcoder,
+        keys: DataKeys,
+        compressor: Any = None,
+        cipher: Cipher | None = None,
+    ) -> None:
+        super().__init__(transcoder=transcoder, compressor=compressor, cipher=cipher)
+        self.keys = keys
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        if _event_name(type(domain_event)) not in SEALED_EVENTS:
+            return super().to_stored_event(domain_event)
+        state = dict(vars(domain_event))
+        terms = state["terms"]
+        personal = {f: terms["apprentice"][f] for f in PERSONAL_FIELDS}
+        sealed = _cipher(self.keys.get_or_create(domain_event.originator_id)).encrypt(json.dumps(personal).encode())
+        shown = erased_terms(terms)
+        state["terms"] = {**shown, "apprentice": {**shown["apprentice"], SEALED: b64encode(sealed).decode()}}
+        copy = object.__new__(type(domain_event))
+        object.__setattr__(copy, "__dict__", state)
+        return super().to_stored_event(copy)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        domain_event = super().to_domain_event(stored_event)
+        terms = getattr(domain_event, "terms", None)
+        if not isinstance(terms, dict) or SEALED not in terms.get("apprentice", {}):
+            return domain_event
+        apprentice = dict(terms["apprentice"])
+        sealed = b64decode(apprentice.pop(SEALED))
+        key = self.keys.get(domain_event.originator_id)
+        if key is not None:  # not erased: the real values
+            apprentice.update(json.loads(_cipher(key).decrypt(sealed)))
+        domain_event.__dict__["terms"] = {**terms, "apprentice": apprentice}
+        return domain_event
+
+
+def _event_name(cls: type) -> str:
+    return cls.__qualname__

@@ -1,0 +1,146 @@
+"""Crypto-shredding of an apprentice's personal data, on every store, through the application and the API."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from eventsourcing.cipher import AESCipher
+from eventsourcing.persistence import MapperDeserialisationError
+
+from domain.personal_data import ERASED_NAME
+from ledger.application import Contracts
+from ledger.persistence import eventsourcing_env
+from ledger.settings import Settings
+from ledger.system import Ledger, bootstrap_ledger
+from tests.conftest import shares_store
+from tests.contract_builders import terms
+from tests.system.helpers import running
+
+LEDGER = str(Path(sys.executable).parent / "ledger")
+BIRTH = "2008-03-15"
+
+
+def apprentice_terms() -> dict[str, Any]:
+    return terms(birth=BIRTH, apprentice__first_name="Ysolde", apprentice__last_name="Zerbinati")
+
+
+def stored_states(ledger: Ledger, cid: UUID) -> list[bytes]:
+    recorder: Any = ledger.contracts.recorder
+    return [bytes(e.state) for e in recorder.select_events(cid)]
+
+
+def test_the_store_holds_the_name_and_birth_date_only_sealed(make_ledger: Callable[[], Ledger]) -> None:
+    ledger = make_ledger()
+    cid = running(ledger, "k", apprentice_terms())
+    ledger.contracts.correct_terms(cid, {**apprentice_terms(), "end_date": "2027-08-30"}, "end date")
+    raw = b"".join(stored_states(ledger, cid))
+    assert b"Zerbinati" not in raw and b"Ysolde" not in raw and BIRTH.encode() not in raw
+    assert b"sealed" in raw
+    apprentice = ledger.contracts.read_contract(cid).terms_data["apprentice"]
+    assert (apprentice["first_name"], apprentice["last_name"], apprentice["birth_date"]) == (
+        "Ysolde",
+        "Zerbinati",
+        BIRTH,
+    )
+    drafted = ledger.contracts.contract_events(cid)[0]["payload"]["terms"]["apprentice"]
+    assert drafted["last_name"] == "Zerbinati" and "sealed" not in drafted
+
+
+def test_erasure_forgets_the_apprentice_and_keeps_every_wage(
+    backend: dict[str, str], make_ledger: Callable[[], Ledger]
+) -> None:
+    ledger = make_ledger()
+    cid = running(ledger, "k", apprentice_terms())
+    ledger.contracts.change_smc(cid, date(2026, 1, 1), Decimal("2000.00"))
+    ledger.sync()
+    months_before = ledger.contracts.current_months(ledger.contracts.read_contract(cid))
+    view_before = ledger.wage_view.contract(str(cid))
+    assert view_before is not None and view_before.apprentice == "Ysolde Zerbinati"
+
+    version = ledger.contracts.erase_personal_data(cid)
+    assert ledger.contracts.erase_personal_data(cid) == version  # asked again: the same answer
+    ledger.sync()
+
+    readers = [ledger] + ([make_ledger()] if shares_store(backend) else [])  # another process replays the log
+    for reader in readers:
+        contract = reader.contracts.read_contract(cid)
+        a = contract.terms_data["apprentice"]
+        assert (a["first_name"], a["last_name"], a["birth_date"]) == (ERASED_NAME, ERASED_NAME, "2008-03-01")
+        assert reader.contracts.current_months(contract) == months_before
+        history = json.dumps(reader.contracts.contract_events(cid), ensure_ascii=False)
+        assert "Zerbinati" not in history and BIRTH not in history
+        assert reader.contracts.data_keys.get(cid) is None
+    view = ledger.wage_view.contract(str(cid))
+    assert view is not None and view.apprentice == f"{ERASED_NAME} {ERASED_NAME}"
+    assert view.schedule == view_before.schedule
+    assert "Zerbinati" not in json.dumps([view.terms, view.events], ensure_ascii=False)
+    funding = json.dumps(ledger.funding_view.state(str(cid)), ensure_ascii=False)
+    assert "Zerbinati" not in funding
+
+
+def test_a_rebuild_after_erasure_gives_the_erased_views_with_the_same_wages(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    ledger = bootstrap_ledger(Settings(database_url=url))
+    try:
+        cid = running(ledger, "k", apprentice_terms())
+        ledger.contracts.erase_personal_data(cid)
+        ledger.sync()
+        before = ledger.wage_view.contract(str(cid))
+        ledger.rebuild()
+        ledger.sync()
+        assert ledger.wage_view.contract(str(cid)) == before
+    finally:
+        ledger.close()
+
+
+def test_with_a_cipher_key_every_event_and_data_key_is_encrypted_at_rest(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    key = AESCipher.create_key(32)
+    ledger = bootstrap_ledger(Settings(database_url=url, cipher_key=key))
+    try:
+        cid = running(ledger, "k", apprentice_terms())
+        raw = b"".join(stored_states(ledger, cid))
+        assert b"Drafted" not in raw and b"terms" not in raw and b"sealed" not in raw  # not even the shape
+        assert ledger.contracts.read_contract(cid).terms_data["apprentice"]["last_name"] == "Zerbinati"
+    finally:
+        ledger.close()
+    with sqlite3.connect(tmp_path / "ledger.sqlite3") as db:
+        (wrapped,) = db.execute("SELECT data_key FROM personal_data_keys").fetchone()
+    assert len(wrapped) == 12 + 16 + 32  # nonce, tag and the 32-byte key encrypted under the master key
+    other = Contracts(env=eventsourcing_env(Settings(database_url=url, cipher_key=AESCipher.create_key(32))))
+    try:
+        with pytest.raises(MapperDeserialisationError):
+            other.read_contract(cid)
+    finally:
+        other.close()
+
+
+def test_a_malformed_cipher_key_is_refused_at_start() -> None:
+    with pytest.raises(ValueError, match="LEDGER_CIPHER_KEY"):
+        Settings(database_url="memory:", cipher_key="not base64!")
+    with pytest.raises(ValueError, match="16, 24 or 32 bytes"):
+        Settings(database_url="memory:", cipher_key="c2hvcnQ=")
+
+
+def test_ledger_erase_answers_in_json_lines(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    ledger = bootstrap_ledger(Settings(database_url=url))
+    cid = running(ledger, "k", apprentice_terms())
+    ledger.close()
+    env = {**os.environ, "LEDGER_DATABASE_URL": url}
+    done = subprocess.run([LEDGER, "erase", str(cid)], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"id": str(cid), "version": 5, "erased": True}
+    bad = subprocess.run([LEDGER, "erase", "nope"], capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode == 1 and json.loads(bad.stderr)["error"]["field"] == "contract_id"
