@@ -58,8 +58,8 @@ class DraftResult:
 
 
 class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication):
-    # A contract has tens of events; snapshots are not needed for speed, but the path is kept working.
-    snapshotting_intervals = {Contract: 50}
+    # No snapshots of contracts: a snapshot would copy the apprentice's name and birth date outside the sealed
+    # events, out of reach of erasure; a contract has tens of events and loads fast without.
     _reference_cache: tuple[int, WageReference] | None = None  # (reference data version, its series)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
