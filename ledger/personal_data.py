@@ -43,6 +43,11 @@ class DataKeys:
         with self._lock:
             return self._keys.setdefault(str(contract_id), AESCipher.random_bytes(DATA_KEY_BYTES))
 
+    def prime(self, contract_ids: list[UUID]) -> None:
+        """Create the keys of many new contracts at once (a bulk load); each seals its contract's next event."""
+        for contract_id in contract_ids:
+            self.get_or_create(contract_id)
+
     def get(self, contract_id: UUID) -> bytes | None:
         return self._keys.get(str(contract_id))
 
@@ -70,16 +75,31 @@ class SQLDataKeys(DataKeys):
         self._insert = f"INSERT INTO {table} (contract_id, data_key) VALUES ({p}, {p}) ON CONFLICT DO NOTHING"
         self._select = f"SELECT data_key FROM {table} WHERE contract_id = {p}"
         self._delete = f"DELETE FROM {table} WHERE contract_id = {p}"
+        # PostgreSQL: the key's commit need not wait for its WAL flush, since the event's commit that follows
+        # flushes the WAL up to itself, the key included (and a key without its event is harmless).
+        self._no_flush_wait = "SET LOCAL synchronous_commit = off" if postgres else None
+        self._primed: dict[str, bytes] = {}
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self._create)
 
     def get_or_create(self, contract_id: UUID) -> bytes:
+        primed = self._primed.pop(str(contract_id), None)
+        if primed is not None:
+            return primed
         # Committed before the event that needs it: a key without events is harmless, the reverse is not.
         with self.datastore.transaction(commit=True) as cursor:
+            if self._no_flush_wait:
+                cursor.execute(self._no_flush_wait)
             new = AESCipher.random_bytes(DATA_KEY_BYTES)
             cursor.execute(self._insert, (str(contract_id), self._wrapped(new)))
             cursor.execute(self._select, (str(contract_id),))
             return self._unwrapped(bytes(_first(cursor.fetchone())))
+
+    def prime(self, contract_ids: list[UUID]) -> None:
+        keys = {str(c): AESCipher.random_bytes(DATA_KEY_BYTES) for c in contract_ids}
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.executemany(self._insert, [(c, self._wrapped(k)) for c, k in keys.items()])
+        self._primed.update(keys)  # new contracts only: an existing key would be kept by ON CONFLICT
 
     def get(self, contract_id: UUID) -> bytes | None:
         with self.datastore.transaction(commit=False) as cursor:
