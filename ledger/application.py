@@ -84,9 +84,10 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         if cfa_id is not None:
             key = f"{cfa_id}/{key}"
         contract_id = contract_id_for(key)
-        existing = self._find(contract_id)
-        if existing is not None:
+        existing = self.cached_copy(contract_id)  # a retry this process saw: no save attempted
+        if isinstance(existing, Contract):
             return self._replayed(existing, terms.to_json(), cfa_id)
+        # Otherwise the save itself tells a retry apart: the key's contract id is taken (IntegrityError below).
         contract = Contract.draft(terms, key, cfa_id)
         facts = self._facts_after(contract)
         months = self._check_computable(contract, facts)
@@ -411,10 +412,12 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
 
     def _change(self, contract_id: UUID, command: Callable[[Contract], None], expected_version: int | None) -> int:
         # A copy of the current read: if the contract moved since, the save fails and nothing is recorded.
-        contract = self.read_contract(contract_id)
+        return self._change_on(self.read_contract(contract_id), command, expected_version)
+
+    def _change_on(self, contract: Contract, command: Callable[[Contract], None], expected_version: int | None) -> int:
         if expected_version is not None and expected_version != contract.version:
             raise VersionConflict(
-                f"contract {contract_id} is at version {contract.version}, not {expected_version}",
+                f"contract {contract.id} is at version {contract.version}, not {expected_version}",
                 expected=expected_version,
                 actual=contract.version,
             )
@@ -447,8 +450,12 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         Returns the months the contract will have (to cache once saved): computed when a wage fact is
         pending (`facts`), carried over from the previous version's cache when none is.
         """
-        reference = self.current_wage_reference()
+        # The reference as last known, without asking the store: the check is about computability, and the months
+        # are cached under that reference's version (a newer one makes the next read recompute them).
+        if self._reference_cache is None:
+            self.current_wage_reference()
         assert self._reference_cache is not None
+        reference = self._reference_cache[1]
         if facts is None:
             before = contract.version - len(contract.pending_events)
             return self._months_cache.get((contract.id, before, self._reference_cache[0]))

@@ -120,6 +120,11 @@ class CurrentReads(Application[UUID]):
         self.history_read(aggregate, events)
         return aggregate
 
+    def cached_copy(self, aggregate_id: UUID) -> Any | None:
+        """A copy of the aggregate as this process last knew it, without asking the store: possibly stale."""
+        kept = self._copies.get(aggregate_id)
+        return None if kept is None else pickle.loads(kept[1])  # noqa: S301 (our own bytes)
+
     def current_version(self, aggregate_id: UUID) -> int | None:
         """The aggregate's version now (None if it does not exist), without copying it."""
         self.catch_up()
