@@ -55,6 +55,9 @@ class DataKeys:
         with self._lock:
             self._keys.pop(str(contract_id), None)
 
+    def get_many(self, contract_ids: list[UUID]) -> dict[str, bytes]:
+        return {str(c): k for c in contract_ids if (k := self.get(c)) is not None}
+
     def _wrapped(self, key: bytes) -> bytes:
         return self.wrap.encrypt(key) if self.wrap is not None else key
 
@@ -75,6 +78,12 @@ class SQLDataKeys(DataKeys):
         self._insert = f"INSERT INTO {table} (contract_id, data_key) VALUES ({p}, {p}) ON CONFLICT DO NOTHING"
         self._select = f"SELECT data_key FROM {table} WHERE contract_id = {p}"
         self._delete = f"DELETE FROM {table} WHERE contract_id = {p}"
+        self._select_many = (
+            f"SELECT contract_id, data_key FROM {table} WHERE contract_id = ANY(%s)"
+            if postgres
+            else f"SELECT contract_id, data_key FROM {table} WHERE contract_id IN ({{}})"
+        )
+        self._postgres = postgres
         # PostgreSQL: the key's commit need not wait for its WAL flush, since the event's commit that follows
         # flushes the WAL up to itself, the key included (and a key without its event is harmless).
         self._no_flush_wait = "SET LOCAL synchronous_commit = off" if postgres else None
@@ -111,9 +120,25 @@ class SQLDataKeys(DataKeys):
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self._delete, (str(contract_id),))
 
+    def get_many(self, contract_ids: list[UUID]) -> dict[str, bytes]:
+        ids = [str(c) for c in contract_ids]
+        if not ids:
+            return {}
+        with self.datastore.transaction(commit=False) as cursor:
+            if self._postgres:
+                cursor.execute(self._select_many, (ids,))
+            else:
+                cursor.execute(self._select_many.format(",".join("?" * len(ids))), ids)
+            rows = cursor.fetchall()
+        return {str(_cell(r, "contract_id", 0)): self._unwrapped(bytes(_cell(r, "data_key", 1))) for r in rows}
+
 
 def _first(row: Any) -> Any:
-    return row["data_key"] if isinstance(row, dict) else row[0]
+    return _cell(row, "data_key", 0)
+
+
+def _cell(row: Any, name: str, index: int) -> Any:
+    return row[name] if isinstance(row, dict) else row[index]
 
 
 def _cipher(key: bytes) -> AESCipher:
@@ -132,6 +157,12 @@ class PersonalDataMapper(Mapper[UUID]):
     ) -> None:
         super().__init__(transcoder=transcoder, compressor=compressor, cipher=cipher)
         self.keys = keys
+        self._prefetched: dict[str, bytes] = {}  # keys read ahead for a batch of notifications, used once
+
+    def prefetch_keys(self, stored_events: list[Any]) -> None:
+        """One query for the keys of a whole batch of notifications (a projection's read), not one per event."""
+        ids = [e.originator_id for e in stored_events if e.topic.rpartition(":")[2] in SEALED_EVENTS]
+        self._prefetched.update(self.keys.get_many(ids))
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         if _event_name(type(domain_event)) not in SEALED_EVENTS:
@@ -153,7 +184,7 @@ class PersonalDataMapper(Mapper[UUID]):
             return domain_event
         apprentice = dict(terms["apprentice"])
         sealed = b64decode(apprentice.pop(SEALED))
-        key = self.keys.get(domain_event.originator_id)
+        key = self._prefetched.pop(str(domain_event.originator_id), None) or self.keys.get(domain_event.originator_id)
         if key is not None:  # not erased: the real values
             apprentice.update(json.loads(_cipher(key).decrypt(sealed)))
         domain_event.__dict__["terms"] = {**terms, "apprentice": apprentice}

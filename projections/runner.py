@@ -37,6 +37,9 @@ def log_reader(app: Application[Any], translate: Callable[[Any], T | None]) -> R
 
     def read(start: int | None, limit: int) -> list[tuple[int, T | None]]:
         notes = app.recorder.select_notifications(start=start, limit=limit, inclusive_of_start=start is None)
+        prefetch = getattr(app.mapper, "prefetch_keys", None)  # sealed personal data: the batch's keys at once
+        if prefetch is not None:
+            prefetch(notes)
         return [(n.id, translate(app.mapper.to_domain_event(n))) for n in notes]
 
     return read
