@@ -84,6 +84,7 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         self._load_reference()
 
     def _load_reference(self) -> None:
+        self._memo: dict[str, tuple[tuple[int, int], Schedule]] = {}  # contract -> (its inputs, their schedule)
         self._applied = self.position()
         self.smic: dict[date, law.SmicRevaluation] = {}
         self.cotes: dict[date, law.LuxembourgCote] = {}
@@ -102,9 +103,11 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         return WageReference.from_series(self.smic.values(), self.cotes.values())
 
     def _new_batch(self) -> _Batch:
+        self._memo.clear()
         return _Batch()
 
     def _save(self, cursor: Any, batch: _Batch) -> None:
+        self._memo.clear()
         self.view.save(cursor, batch.rows.values(), batch.history, batch.reference, datetime.now(UTC).isoformat())
 
     def _apply(self, cursor: Any, item: WageInput, batch: _Batch) -> None:
@@ -145,6 +148,7 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
             self._note(batch, row, item.kind, self._effective(item, before, after), before, after, item)
 
     def _apply_reference(self, cursor: Any, item: WageInput, batch: _Batch) -> None:
+        self._memo.clear()  # every schedule depends on the reference
         p = item.payload
         if item.kind == "ReferenceDataSeeded":
             smic_entries, cote_entries = p.get("smic", []), p.get("lu_cotes", [])
@@ -198,7 +202,15 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         return known.start if known is not None else date.today()
 
     def _compute(self, row: ContractRow, ref: WageReference | None = None) -> Schedule | None:
-        """Recompute the schedule from the row's inputs; keep it (or the refusal) on the row."""
+        """Recompute the schedule from the row's inputs; keep it (or the refusal) on the row.
+
+        Within a batch, a row whose inputs did not change since its last computation (a clock event after the
+        draft, a status change) reuses that schedule: a rebuild computes each contract's schedule about once.
+        """
+        inputs = (id(row.terms), len(row.events))
+        memo = self._memo.get(row.contract_id) if ref is None else None
+        if memo is not None and memo[0] == inputs and row.error is None:
+            return memo[1]
         try:
             schedule = compute_schedule(wage_facts(parse_terms(row.terms), row.events), ref or self.ref)
         except DomainError as e:
@@ -209,6 +221,8 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
             row.schedule = schedule_json(schedule)
             row.start_date = schedule.start.isoformat()
             row.effective_end = schedule.end.isoformat()
+        if ref is None:
+            self._memo[row.contract_id] = (inputs, schedule)
         return schedule
 
     def _note(
