@@ -28,7 +28,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import Recording, StoredEvent
 
 CURRENT_READS_SIZE = 20_000  # aggregates read most recently: contracts, keys, reference data
 CATCH_UP_LIMIT = 1_000  # more notifications than this since the horizon: start the cache afresh
@@ -124,6 +124,49 @@ class CurrentReads(Application[UUID]):
         """A copy of the aggregate as this process last knew it, without asking the store: possibly stale."""
         kept = self._copies.get(aggregate_id)
         return None if kept is None else pickle.loads(kept[1])  # noqa: S301 (our own bytes)
+
+    def read_many(self, aggregate_ids: list[UUID]) -> dict[UUID, Any]:
+        """Many aggregates as they are now, from one query for all their events (a projection's batch).
+
+        Not kept in the copies: a rebuild reads each contract once, and would only push the live ones out.
+        """
+        stored = self._select_events_of(aggregate_ids)
+        prefetch = getattr(self.mapper, "prefetch_keys", None)
+        if prefetch is not None:
+            prefetch(stored)
+        out: dict[UUID, Any] = {}
+        for e in stored:
+            domain_event: Any = self.mapper.to_domain_event(e)
+            out[domain_event.originator_id] = domain_event.mutate(out.get(domain_event.originator_id))
+        return out
+
+    def _select_events_of(self, aggregate_ids: list[UUID]) -> list[StoredEvent]:
+        datastore = getattr(self.factory, "datastore", None)
+        recorder: Any = self.recorder
+        if datastore is None or not aggregate_ids:  # the in-memory store: one read each
+            return [e for i in aggregate_ids for e in recorder.select_events(i)]
+        postgres = hasattr(datastore, "schema")
+        ids = [str(i) if postgres else i.hex for i in aggregate_ids]  # the library keeps SQLite's ids as hex
+        columns = "originator_id, originator_version, topic, state"
+        order = "ORDER BY originator_id, originator_version"
+        with datastore.transaction(commit=False) as cursor:
+            if postgres:
+                table = f"{datastore.schema}.{recorder.events_table_name}"
+                cursor.execute(f"SELECT {columns} FROM {table} WHERE originator_id = ANY(%s::uuid[]) {order}", (ids,))
+            else:
+                marks = ",".join("?" * len(ids))
+                sql = f"SELECT {columns} FROM {recorder.events_table_name} WHERE originator_id IN ({marks}) {order}"
+                cursor.execute(sql, ids)
+            rows = cursor.fetchall()
+        return [
+            StoredEvent(
+                originator_id=UUID(str(r["originator_id"])),
+                originator_version=r["originator_version"],
+                topic=r["topic"],
+                state=bytes(r["state"]),
+            )
+            for r in rows
+        ]
 
     def current_version(self, aggregate_id: UUID) -> int | None:
         """The aggregate's version now (None if it does not exist), without copying it."""

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
@@ -173,3 +174,13 @@ def test_every_read_is_a_copy_its_caller_may_change(make_app: Callable[[], Contr
     first.sign(date(2026, 8, 20))  # a command on the copy, never saved
     again = app.read_contract(cid)
     assert again is not first and again.version == 1 and again.status == "drafted"
+
+
+def test_many_contracts_read_at_once_are_the_contracts_read_one_by_one(make_app: Callable[[], Contracts]) -> None:
+    app = make_app()
+    ids = [app.draft_contract(terms(), f"k{k}").contract_id for k in range(3)]
+    app.sign(ids[1], date(2026, 8, 20))
+    many = app.read_many([*ids, uuid4()])  # an unknown id is left out
+    assert set(many) == set(ids)
+    assert [many[i].as_dict() for i in ids] == [app.read_contract(i).as_dict() for i in ids]
+    assert many[ids[1]].terms_data["apprentice"]["first_name"] == "Léa"  # unsealed like any read

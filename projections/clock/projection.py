@@ -8,7 +8,7 @@ refreshed), never late, because every recorded contract event brings the entry u
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,11 +29,11 @@ class ClockIndexProjection:
         self,
         view: ClockIndexQueries,
         upstream_name: str,
-        load_state: Callable[[str], tuple[ClockState, str | None] | None],
+        load_states: Callable[[Sequence[str]], Mapping[str, tuple[ClockState, str | None]]],
     ) -> None:
         self.view = view
         self.tracking_name = f"{upstream_name}->clock"
-        self.load_state = load_state  # contract id → (clock state, CFA id), None if gone
+        self.load_states = load_states  # contract ids → (clock state, CFA id) of those that exist, in one read
 
     def position(self) -> int | None:
         return self.view.max_tracking_id(self.tracking_name)  # type: ignore[attr-defined]
@@ -46,22 +46,20 @@ class ClockIndexProjection:
             return
         ids = sorted({cid for _, cid in items if cid is not None})
         now = datetime.now(UTC).isoformat()
-        rows = [row for row in (self.row(cid, now) for cid in ids) if row is not None]
+        states = self.load_states(ids)
+        rows = [self.row(cid, *states[cid], now) for cid in ids if cid in states]
         with self.view.write(Tracking(self.tracking_name, items[-1][0])) as cursor:
             self.view.save(cursor, rows)
 
     def refresh(self, contract_id: str) -> None:
         """Rewrite one entry from the contract's current state, outside the event stream (a pure function)."""
-        row = self.row(contract_id, datetime.now(UTC).isoformat())
-        if row is not None:
+        loaded = self.load_states([contract_id]).get(contract_id)
+        if loaded is not None:
             with self.view.write(None) as cursor:
-                self.view.save(cursor, [row])
+                self.view.save(cursor, [self.row(contract_id, *loaded, datetime.now(UTC).isoformat())])
 
-    def row(self, contract_id: str, now: str) -> tuple[Any, ...] | None:
-        loaded = self.load_state(contract_id)
-        if loaded is None:
-            return None
-        state, cfa_id = loaded
+    @staticmethod
+    def row(contract_id: str, state: ClockState, cfa_id: str | None, now: str) -> tuple[Any, ...]:
         due = next_due(state)
         if due is None:
             return (contract_id, None, None, None, state.status, cfa_id, now)
