@@ -8,6 +8,7 @@ date, so a client still reads its own writes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -187,8 +188,14 @@ def record_event(
 ) -> dict[str, Any]:
     version = expected_version(if_match)
     payload = _whole_terms(contract, body) if isinstance(body, TermsCorrectedIn) else event_payload(body)
+    run_command(ledger, contract, version, lambda: ledger.contracts.record_event(contract.id, payload, version))
+    return _current_body(request, response, ledger, contract)
+
+
+def run_command(ledger: Ledger, contract: Contract, version: int, command: Callable[[], object]) -> None:
+    """A command under If-Match: lost to a concurrent change, it is a 412 unless only a roster moved (409)."""
     try:
-        ledger.contracts.record_event(contract.id, payload, expected_version=version)
+        command()
     except ConcurrentChange:
         current = ledger.contracts.get_contract(contract.id).version  # from the store, not this request's view
         if current == version:
@@ -198,6 +205,9 @@ def record_event(
             expected=version,
             actual=current,
         ) from None
+
+
+def _current_body(request: Request, response: Response, ledger: Ledger, contract: Contract) -> dict[str, Any]:
     updated = ledger.contracts.read_contract(contract.id)
     response.headers["ETag"] = etag(updated.version)
     return _contract_body(ledger, updated, request)
@@ -221,10 +231,8 @@ def erase_personal_data(
     if_match: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     version = expected_version(if_match)
-    ledger.contracts.erase_personal_data(contract.id, expected_version=version)
-    updated = ledger.contracts.read_contract(contract.id)
-    response.headers["ETag"] = etag(updated.version)
-    return _contract_body(ledger, updated, request)
+    run_command(ledger, contract, version, lambda: ledger.contracts.erase_personal_data(contract.id, version))
+    return _current_body(request, response, ledger, contract)
 
 
 @router.get(
