@@ -144,3 +144,16 @@ def test_ledger_erase_answers_in_json_lines(tmp_path: Path) -> None:
     assert json.loads(done.stdout) == {"id": str(cid), "version": 5, "erased": True}
     bad = subprocess.run([LEDGER, "erase", "nope"], capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode == 1 and json.loads(bad.stderr)["error"]["field"] == "contract_id"
+
+
+def test_keys_primed_for_a_bulk_load_seal_and_unseal_like_any_other(make_ledger: Callable[[], Ledger]) -> None:
+    ledger = make_ledger()
+    from domain.contract import contract_id_for
+
+    cid = contract_id_for("cfa-1/bulk")
+    ledger.contracts.data_keys.prime([cid])
+    primed = ledger.contracts.data_keys.get(cid)
+    assert primed is not None
+    assert ledger.contracts.draft_contract(apprentice_terms(), "bulk", "cfa-1").contract_id == cid
+    assert ledger.contracts.data_keys.get(cid) == primed  # the primed key sealed it
+    assert ledger.contracts.read_contract(cid).terms_data["apprentice"]["last_name"] == "Zerbinati"
