@@ -18,6 +18,7 @@ import pytest
 from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import MapperDeserialisationError
 
+from domain.contract import contract_id_for
 from domain.personal_data import ERASED_NAME
 from ledger.application import Contracts
 from ledger.persistence import eventsourcing_env
@@ -148,8 +149,6 @@ def test_ledger_erase_answers_in_json_lines(tmp_path: Path) -> None:
 
 def test_keys_primed_for_a_bulk_load_seal_and_unseal_like_any_other(make_ledger: Callable[[], Ledger]) -> None:
     ledger = make_ledger()
-    from domain.contract import contract_id_for
-
     cid = contract_id_for("cfa-1/bulk")
     ledger.contracts.data_keys.prime([cid])
     primed = ledger.contracts.data_keys.get(cid)
