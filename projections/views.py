@@ -19,7 +19,13 @@ def view_env(app_env: Mapping[str, str]) -> dict[str, str]:
         # The library's own modules: views write in the worker, where a checkpoint inside a commit is harmless.
         module = "eventsourcing.sqlite" if "SQLITE_DBNAME" in app_env else "eventsourcing.postgres"
         keys = [k for k in app_env if k.startswith(("SQLITE_", "POSTGRES_", "CREATE_TABLE"))]
-        return {"PERSISTENCE_MODULE": module, **{k: app_env[k] for k in keys}}
+        env = {"PERSISTENCE_MODULE": module, **{k: app_env[k] for k in keys}}
+        if module.endswith("postgres"):
+            # A batch may compute for minutes inside its transaction (a SMIC revaluation recomputes every
+            # contract before committing them with the tracking position): the library's 5 s idle timeout
+            # would kill it. Only the projections write these tables.
+            env["POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT"] = "0"
+        return env
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": f"file:view-{uuid.uuid4().hex}?mode=memory&cache=shared",

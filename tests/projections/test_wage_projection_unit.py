@@ -152,3 +152,9 @@ def test_rebuild_from_zero_gives_the_same_view(projection: WageProjection) -> No
     projection.rebuild()
     assert projection.position() is None
     assert projection.view.history("a") == []
+
+
+def test_views_on_postgresql_may_compute_for_minutes_inside_a_batch() -> None:
+    env = view_env({"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": "db", "POSTGRES_HOST": "h"})
+    assert env["POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT"] == "0"  # the library's 5 s killed a revaluation
+    assert "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT" not in view_env({"SQLITE_DBNAME": "x.sqlite3"})
