@@ -34,6 +34,7 @@ STATUS_BY_EVENT = {
     "ExamFailedExtended": "extended",
 }
 SMIC, LU_COTE = "smic", "lu_cote"
+REVALUATION_CHUNK = 2_000  # contracts recomputed and written at a time when the reference changes
 REFERENCE_EVENTS = frozenset({"ReferenceDataSeeded", "SmicRevalued", "LuxembourgCoteRecorded"})
 # Every event kind the projection reads; the others (master rosters, notices) never reach it.
 WAGE_INPUT_KINDS = (
@@ -174,12 +175,26 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         # Contracts drafted earlier in this batch are not in the table yet.
         ids = set(self.view.running_on_or_after(cursor, earliest))
         ids.update(cid for cid, row in batch.rows.items() if row.effective_end >= earliest)
-        for contract_id in sorted(ids):
-            row = self._row(cursor, contract_id, batch.rows)
-            if row is not None:
+        # Every running contract changes: written chunk by chunk inside the batch's transaction, so memory holds
+        # one chunk (the whole set took 10 GB at 220,000 contracts). Rows already in the batch stay with it.
+        pending = sorted(ids)
+        for k in range(0, len(pending), REVALUATION_CHUNK):
+            chunk = pending[k : k + REVALUATION_CHUNK]
+            loaded = self.view.load(cursor, [c for c in chunk if c not in batch.rows])
+            flush = _Batch()
+            for contract_id in chunk:
+                in_batch = contract_id in batch.rows
+                row = batch.rows[contract_id] if in_batch else loaded.get(contract_id)
+                if row is None:
+                    continue
+                target = batch if in_batch else flush
                 before = self._compute(row, old_ref)
                 after = self._compute(row)
-                self._note(batch, row, item.kind, min(days), before, after, item)
+                self._note(target, row, item.kind, min(days), before, after, item)
+                if not in_batch:
+                    flush.rows[contract_id] = row
+            self.view.save(cursor, flush.rows.values(), flush.history, [], datetime.now(UTC).isoformat())
+            self._memo.clear()
 
     @staticmethod
     def _effective(item: WageInput, before: Schedule | None, after: Schedule | None) -> date:

@@ -28,7 +28,11 @@ def test_the_view_holds_the_schedule_the_engine_computes_from_the_events(ledger:
     assert causes(ledger, cid) == ["Drafted"]
 
 
-def test_a_smic_revaluation_recorded_once_moves_every_running_contract_from_its_date(ledger: Ledger) -> None:
+@pytest.mark.parametrize("chunk", [1, 2_000])  # written one contract at a time, or all at once
+def test_a_smic_revaluation_recorded_once_moves_every_running_contract_from_its_date(
+    ledger: Ledger, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("projections.wage.projection.REVALUATION_CHUNK", chunk)
     a = running(ledger, "a", terms())
     b = running(ledger, "b", terms(birth="2004-05-10", start="2025-10-01", end="2027-09-30"))
     over = running(ledger, "c", terms(start="2025-09-01", end="2026-08-31"))  # ends before the revaluation
