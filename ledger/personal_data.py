@@ -100,9 +100,12 @@ class SQLDataKeys(DataKeys):
             if self._no_flush_wait:
                 cursor.execute(self._no_flush_wait)
             new = AESCipher.random_bytes(DATA_KEY_BYTES)
-            cursor.execute(self._insert, (str(contract_id), self._wrapped(new)))
-            cursor.execute(self._select, (str(contract_id),))
-            return self._unwrapped(bytes(_first(cursor.fetchone())))
+            cursor.execute(self._insert + " RETURNING data_key", (str(contract_id), self._wrapped(new)))
+            row = cursor.fetchone()
+            if row is None:  # the contract had a key already: that one
+                cursor.execute(self._select, (str(contract_id),))
+                row = cursor.fetchone()
+            return self._unwrapped(bytes(_first(row)))
 
     def prime(self, contract_ids: list[UUID]) -> None:
         keys = {str(c): AESCipher.random_bytes(DATA_KEY_BYTES) for c in contract_ids}

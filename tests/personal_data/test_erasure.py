@@ -155,4 +155,5 @@ def test_keys_primed_for_a_bulk_load_seal_and_unseal_like_any_other(make_ledger:
     assert primed is not None
     assert ledger.contracts.draft_contract(apprentice_terms(), "bulk", "cfa-1").contract_id == cid
     assert ledger.contracts.data_keys.get(cid) == primed  # the primed key sealed it
+    assert ledger.contracts.data_keys.get_or_create(cid) == primed  # a key is never replaced
     assert ledger.contracts.read_contract(cid).terms_data["apprentice"]["last_name"] == "Zerbinati"
