@@ -10,11 +10,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.access import TOKEN_PREFIX, ApiKey, InvalidKey, KeyRing, Principal, key_aggregate_id, split_token
 from ledger.current_reads import CurrentReads
+from ledger.persistence import find_aggregate
 
 KEY_ID_BYTES = 8
 SECRET_BYTES = 32
@@ -64,16 +64,7 @@ class KeyManagement(CurrentReads):
         return key.principal
 
     def _key(self, key_id: str) -> ApiKey | None:
-        try:
-            key: Any = self.repository.get(key_aggregate_id(key_id))
-        except AggregateNotFoundError:
-            return None
-        return key if isinstance(key, ApiKey) else None
+        return find_aggregate(self, key_aggregate_id(key_id), ApiKey)
 
     def _keyring(self) -> KeyRing:
-        try:
-            ring: Any = self.repository.get(KeyRing.create_id())
-        except AggregateNotFoundError:
-            return KeyRing()
-        assert isinstance(ring, KeyRing)
-        return ring
+        return find_aggregate(self, KeyRing.create_id(), KeyRing) or KeyRing()

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Recording
 from eventsourcing.postgres import PostgresDatastore
@@ -35,7 +34,7 @@ from ledger.access import KeyManagement
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
 from ledger.funding import FundingUseCases
 from ledger.lru import LruCache, PickledLru
-from ledger.persistence import BaseApplication
+from ledger.persistence import BaseApplication, find_aggregate
 from ledger.personal_data import DataKeys, PersonalDataMapper, SQLDataKeys
 from ledger.webhook_subscriptions import WebhookUseCases
 
@@ -350,12 +349,7 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
 
     def find_reference_data(self) -> ReferenceData | None:
         """The reference data, or None before the first seeding (no write)."""
-        try:
-            data: Any = self.repository.get(REFERENCE_DATA_ID)
-        except AggregateNotFoundError:
-            return None
-        assert isinstance(data, ReferenceData)
-        return data
+        return find_aggregate(self, REFERENCE_DATA_ID, ReferenceData)
 
     def reference_data(self) -> ReferenceData:
         """The reference data, seeded first if this store has none yet."""
@@ -396,19 +390,10 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         )
 
     def _find(self, contract_id: UUID) -> Contract | None:
-        try:
-            aggregate: Any = self.repository.get(contract_id)
-        except AggregateNotFoundError:
-            return None
-        return aggregate if isinstance(aggregate, Contract) else None
+        return find_aggregate(self, contract_id, Contract)
 
     def _roster(self, master_id: str) -> MasterRoster:
-        try:
-            roster: Any = self.repository.get(roster_id_for(master_id))
-        except AggregateNotFoundError:
-            return MasterRoster(master_id=master_id)
-        assert isinstance(roster, MasterRoster)
-        return roster
+        return find_aggregate(self, roster_id_for(master_id), MasterRoster) or MasterRoster(master_id=master_id)
 
     def _change(self, contract_id: UUID, command: Callable[[Contract], None], expected_version: int | None) -> int:
         # A copy of the current read: if the contract moved since, the save fails and nothing is recorded.

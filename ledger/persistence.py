@@ -15,10 +15,10 @@ import threading
 import time
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import JSONTranscoder, ListenNotifySubscription, Subscription, Transcoding
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -113,6 +113,19 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_SCHEMA": store.schema,
         **cache,
     }
+
+
+A = TypeVar("A")
+
+
+def find_aggregate(app: Application[UUID], aggregate_id: UUID, kind: type[A]) -> A | None:
+    """The aggregate as the application's repository has it (a copy to change), or None if there is none of
+    that kind."""
+    try:
+        aggregate: Any = app.repository.get(aggregate_id)
+    except AggregateNotFoundError:
+        return None
+    return aggregate if isinstance(aggregate, kind) else None
 
 
 class BaseApplication(Application[UUID]):

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from domain.webhooks import InvalidSubscription, Owner, Subscription, subscription_id_for
+from ledger.persistence import find_aggregate
 
 
 class WebhookUseCases(Application[UUID]):
@@ -32,11 +33,7 @@ class WebhookUseCases(Application[UUID]):
         return subscription, True
 
     def find_subscription(self, subscription_id: UUID) -> Subscription | None:
-        try:
-            s: Any = self.repository.get(subscription_id)
-        except AggregateNotFoundError:
-            return None
-        return s if isinstance(s, Subscription) else None
+        return find_aggregate(self, subscription_id, Subscription)
 
     def subscription(self, subscription_id: UUID) -> Subscription:
         s = self.find_subscription(subscription_id)
