@@ -23,7 +23,7 @@ from domain import legal_parameters as law
 from domain.clock import ClockState
 from domain.dates import add_working_days
 from domain.errors import IllegalTransition, InvalidEvent, InvalidTerms
-from domain.personal_data import ERASURE_ARTICLE, erased_terms, is_erased
+from domain.personal_data import erased_terms, is_erased
 from domain.terms import (
     MAX_AMOUNT,
     ContractTerms,
@@ -531,7 +531,7 @@ class Contract(Aggregate):
         """Erase the apprentice's name and exact birth date on request, in any status (RGPD art. 17)."""
         if is_erased(self.terms_data):
             raise IllegalTransition(
-                "the apprentice's personal data are already erased", field="apprentice", rule=ERASURE_ARTICLE
+                "the apprentice's personal data are already erased", field="apprentice", rule=law.ERASURE_ARTICLE
             )
         self._personal_data_erased(
             terms=erased_terms(self.terms_data), drafted_terms=erased_terms(self.drafted_terms_data)

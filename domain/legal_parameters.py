@@ -43,6 +43,8 @@ MAX_AGE_EXTENDED = Parameter(
 BRACKET_AGES = (18, 21, 26)  # D6222-26; changes from the 1st of the month after the birthday (D6222-31)
 BRACKET_CHANGE_ARTICLE = "D6222-31"
 UNDER_16_ARTICLE = "D6222-27"
+# Erasure of personal data on request (RGPD, Regulation (EU) 2016/679, art. 17): domain/personal_data.py
+ERASURE_ARTICLE = "RGPD art. 17"
 
 # Bracket labels as published in `segments[].bracket` (interfaces §2): index = number of thresholds passed.
 BRACKET_LABELS = ("<18", "18-20", "21-25", "26+")

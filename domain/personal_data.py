@@ -14,7 +14,6 @@ from typing import Any
 
 PERSONAL_FIELDS = ("first_name", "last_name", "birth_date")
 ERASED_NAME = "(effacé)"
-ERASURE_ARTICLE = "RGPD art. 17"
 
 
 def surrogate_birth_date(birth: date, start: date) -> date:
