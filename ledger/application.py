@@ -35,7 +35,7 @@ from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReus
 from ledger.funding import FundingUseCases
 from ledger.lru import LruCache, PickledLru
 from ledger.persistence import BaseApplication, find_aggregate
-from ledger.personal_data import DataKeys, PersonalDataMapper, SQLDataKeys
+from ledger.personal_data import DataKeys, KeyWritingRecorder, PersonalDataMapper, SQLDataKeys
 from ledger.webhook_subscriptions import WebhookUseCases
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
@@ -65,6 +65,9 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         super().__init__(*args, **kwargs)
         assert isinstance(self.mapper, PersonalDataMapper)
         self.data_keys = self.mapper.keys
+        if isinstance(self.data_keys, SQLDataKeys) and isinstance(self.recorder, KeyWritingRecorder):
+            self.recorder.data_keys = self.data_keys
+            self.data_keys.deferred = True
         # (contract, version, reference version) -> the months as JSON: sent as they are, never scanned by the GC
         self._months_cache: LruCache[tuple[UUID, int, int], bytes] = LruCache(MONTHS_CACHE_SIZE)
         # (contract, version) -> drafted terms and wage facts: a new fact is checked without reading them all

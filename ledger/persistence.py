@@ -7,6 +7,8 @@ turns the one `Settings` object into those variables. Two library gaps are fille
 - SQLite has no `subscribe()` in 9.5.6: `PollingSQLiteApplicationRecorder` polls instead, so the library's
   projection runners work on the embedded store too. It relies on library internals of
   `ListenNotifySubscription`, hence the pinned eventsourcing version and a test of its own.
+Both stores' application recorders also write new contracts' data keys in their events' transaction
+(`KeyWritingRecorder`).
 """
 
 from __future__ import annotations
@@ -20,10 +22,18 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.cipher import AESCipher
-from eventsourcing.persistence import JSONTranscoder, ListenNotifySubscription, Subscription, Transcoding
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    ListenNotifySubscription,
+    StoredEvent,
+    Subscription,
+    Transcoding,
+)
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
+from ledger.personal_data import KeyWritingRecorder
 from ledger.settings import MemoryStore, PostgresStore, Settings, SQLiteStore, ensure_sqlite_parent
 from ledger.sqlite_store import CheckpointingSQLiteFactory
 
@@ -68,11 +78,23 @@ class PollingSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
             self._has_been_notified.set()
 
 
-class PollingSQLiteApplicationRecorder(SQLiteApplicationRecorder):
+class PollingSQLiteApplicationRecorder(KeyWritingRecorder, SQLiteApplicationRecorder):
     """SQLite recorder with `subscribe()`, plugged in through APPLICATION_RECORDER_TOPIC."""
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Subscription[Any]:
         return PollingSubscription(self, gt=gt, topics=topics)
+
+    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        self.write_data_keys(c, stored_events)
+        return super()._insert_events(c, stored_events, **kwargs)
+
+
+class KeyWritingPostgresApplicationRecorder(KeyWritingRecorder, PostgresApplicationRecorder):
+    """The library's PostgreSQL recorder, plugged in through APPLICATION_RECORDER_TOPIC."""
+
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        self.write_data_keys(curs, stored_events)  # pipelined with the events, in their transaction
+        super()._insert_events(curs, stored_events, **kwargs)
 
 
 def eventsourcing_env(settings: Settings) -> dict[str, str]:
@@ -111,6 +133,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_USER": store.user,
         "POSTGRES_PASSWORD": store.password,
         "POSTGRES_SCHEMA": store.schema,
+        "APPLICATION_RECORDER_TOPIC": get_topic(KeyWritingPostgresApplicationRecorder),
         **cache,
     }
 

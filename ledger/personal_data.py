@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import threading
 from base64 import b64decode, b64encode
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -42,6 +43,10 @@ class DataKeys:
     def get_or_create(self, contract_id: UUID) -> bytes:
         with self._lock:
             return self._keys.setdefault(str(contract_id), AESCipher.random_bytes(DATA_KEY_BYTES))
+
+    def for_new_contract(self, contract_id: UUID) -> bytes:
+        """The key to seal a contract's first event with."""
+        return self.get_or_create(contract_id)
 
     def prime(self, contract_ids: list[UUID]) -> None:
         """Create the keys of many new contracts at once (a bulk load); each seals its contract's next event."""
@@ -87,12 +92,47 @@ class SQLDataKeys(DataKeys):
         # PostgreSQL: the key's commit need not wait for its WAL flush, since the event's commit that follows
         # flushes the WAL up to itself, the key included (and a key without its event is harmless).
         self._no_flush_wait = "SET LOCAL synchronous_commit = off" if postgres else None
+        self._upsert = (
+            f"INSERT INTO {table} (contract_id, data_key) VALUES ({p}, {p})"
+            " ON CONFLICT (contract_id) DO UPDATE SET data_key = excluded.data_key"
+        )
         self._primed: dict[str, bytes] = {}
+        # Keys of new contracts waiting for their first event's transaction, per thread: the recorder writes
+        # them with the events (`write_pending`), so a draft costs no transaction of its own.
+        self._pending = threading.local()
+        self.deferred = False  # True once the application's recorder writes pending keys
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self._create)
 
-    def get_or_create(self, contract_id: UUID) -> bytes:
+    def for_new_contract(self, contract_id: UUID) -> bytes:
         primed = self._primed.pop(str(contract_id), None)
+        if primed is not None:
+            return primed
+        if not self.deferred:
+            return self.get_or_create(contract_id)
+        key = AESCipher.random_bytes(DATA_KEY_BYTES)
+        self._pending_keys()[str(contract_id)] = key
+        return key
+
+    def write_pending(self, cursor: Any, contract_ids: Iterable[UUID | str]) -> None:
+        """Inside the transaction that records the events: the keys of the new contracts among them.
+
+        The upsert replaces a key left without events (harmless until now). If the contract already had events,
+        inserting its first event again fails, and this transaction, the replaced key with it, rolls back.
+        """
+        pending = self._pending_keys()
+        rows = [(c, self._wrapped(k)) for c in {str(i) for i in contract_ids} if (k := pending.pop(c, None))]
+        if rows:
+            cursor.executemany(self._upsert, rows)
+
+    def _pending_keys(self) -> dict[str, bytes]:
+        keys: dict[str, bytes] | None = getattr(self._pending, "keys", None)
+        if keys is None:
+            keys = self._pending.keys = {}
+        return keys
+
+    def get_or_create(self, contract_id: UUID) -> bytes:
+        primed = self._primed.pop(str(contract_id), None) or self._pending_keys().get(str(contract_id))
         if primed is not None:
             return primed
         # Committed before the event that needs it: a key without events is harmless, the reverse is not.
@@ -173,7 +213,9 @@ class PersonalDataMapper(Mapper[UUID]):
         state = dict(vars(domain_event))
         terms = state["terms"]
         personal = {f: terms["apprentice"][f] for f in PERSONAL_FIELDS}
-        sealed = _cipher(self.keys.get_or_create(domain_event.originator_id)).encrypt(json.dumps(personal).encode())
+        new = domain_event.originator_version == 1
+        key = (self.keys.for_new_contract if new else self.keys.get_or_create)(domain_event.originator_id)
+        sealed = _cipher(key).encrypt(json.dumps(personal).encode())
         shown = erased_terms(terms)
         state["terms"] = {**shown, "apprentice": {**shown["apprentice"], SEALED: b64encode(sealed).decode()}}
         copy = object.__new__(type(domain_event))
@@ -196,3 +238,13 @@ class PersonalDataMapper(Mapper[UUID]):
 
 def _event_name(cls: type) -> str:
     return cls.__qualname__
+
+
+class KeyWritingRecorder:
+    """Mixed into the application's recorder: new contracts' data keys written in their events' transaction."""
+
+    data_keys: SQLDataKeys | None = None
+
+    def write_data_keys(self, cursor: Any, stored_events: Iterable[StoredEvent]) -> None:
+        if self.data_keys is not None:
+            self.data_keys.write_pending(cursor, (s.originator_id for s in stored_events))

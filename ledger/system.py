@@ -127,7 +127,7 @@ def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[st
     ledger = Ledger(contracts, wages, clock, funding, outbox)
     ledger.runners = [
         ProjectionRunner(contracts, wages, wage_input),
-        ProjectionRunner(contracts, clock, clock_input),
+        ProjectionRunner(contracts, clock, clock_input, decode=False),
         ProjectionRunner(contracts, funding, funding_input),
     ]
     ledger.outbox_runners = [

@@ -157,3 +157,31 @@ def test_keys_primed_for_a_bulk_load_seal_and_unseal_like_any_other(make_ledger:
     assert ledger.contracts.data_keys.get(cid) == primed  # the primed key sealed it
     assert ledger.contracts.data_keys.get_or_create(cid) == primed  # a key is never replaced
     assert ledger.contracts.read_contract(cid).terms_data["apprentice"]["last_name"] == "Zerbinati"
+
+
+def test_a_new_contract_key_is_written_in_its_first_events_transaction(make_ledger: Callable[[], Ledger]) -> None:
+    ledger = make_ledger()
+    keys: Any = ledger.contracts.data_keys
+    if not shares_store(ledger.contracts.env):
+        pytest.skip("the in-memory store keeps keys in a dict: there is no transaction to share")
+    assert keys.deferred, "the recorder writes the keys of new contracts"
+    cid = ledger.contracts.draft_contract(apprentice_terms(), "k1", "cfa-1").contract_id
+    first = keys.get(cid)
+    assert first is not None and not keys._pending_keys(), "the key was written with the Drafted event"
+    # Another process replays the draft: nothing is recorded and the first key stays, since the new one was
+    # written in the transaction that failed on the existing Drafted event.
+    other = make_ledger()
+    assert other.contracts.draft_contract(apprentice_terms(), "k1", "cfa-1").created is False
+    assert keys.get(cid) == first and not other.contracts.data_keys._pending_keys()  # type: ignore[attr-defined]
+    assert other.contracts.read_contract(cid).terms_data["apprentice"]["last_name"] == "Zerbinati"
+
+
+def test_a_key_left_without_events_is_replaced_by_the_drafts_own(make_ledger: Callable[[], Ledger]) -> None:
+    ledger = make_ledger()
+    if not shares_store(ledger.contracts.env):
+        pytest.skip("the in-memory store keeps keys in a dict")
+    cid = contract_id_for("cfa-1/orphan")
+    orphan = ledger.contracts.data_keys.get_or_create(cid)  # as if a crash came between key and events
+    ledger.contracts.draft_contract(apprentice_terms(), "orphan", "cfa-1")
+    assert ledger.contracts.data_keys.get(cid) != orphan
+    assert make_ledger().contracts.read_contract(cid).terms_data["apprentice"]["first_name"] == "Ysolde"
