@@ -27,12 +27,16 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
+import psycopg
 from eventsourcing.domain import Aggregate, event
+from psycopg import sql
 
 from bench import load as http
 from bench.bench_api import VENV_BIN, free_port, start_server
@@ -40,7 +44,7 @@ from bench.bench_clock import CFA, DEFAULT_POSTGRES_URL, TODAY, TODAY2, backend,
 from domain.reference_data import monthly_smic
 from ledger.clock import tick
 from ledger.persistence import BaseApplication, eventsourcing_env
-from ledger.settings import Settings
+from ledger.settings import PostgresStore, Settings, parse_database_url
 from ledger.system import bootstrap_ledger
 
 CHUNK = 10_000  # contracts generated and saved per round (the events of a round are kept in memory)
@@ -251,6 +255,17 @@ def phase_ingest(settings: Settings, k: int) -> None:
     )
 
 
+@contextmanager
+def kept_schema(postgres_url: str, schema: str) -> Iterator[Settings]:
+    store = parse_database_url(postgres_url)
+    assert isinstance(store, PostgresStore)
+    with psycopg.connect(
+        host=store.host, port=store.port, user=store.user, password=store.password or None, dbname=store.dbname
+    ) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    yield Settings(database_url=f"{postgres_url}?schema={schema}")
+
+
 # -- driver --------------------------------------------------------------------------------------------------
 def child(phase: str, settings: Settings, *args: str) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.bench_scale", "--phase", phase, "--url", settings.database_url, *args]
@@ -270,6 +285,9 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=20)
     p.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     p.add_argument("--phases", default="load,rebuild,tick,revalue,api,ingest")
+    p.add_argument(
+        "--schema", help="keep the data in this PostgreSQL schema (created if absent, kept afterwards) to rerun phases"
+    )
     p.add_argument("--phase", help=argparse.SUPPRESS)
     p.add_argument("--url", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -285,7 +303,7 @@ def main() -> None:
         }[args.phase]()
         return
     phases = args.phases.split(",")
-    os.environ["BENCH_SCALE_IDS"] = f"/tmp/bench_scale_{uuid4().hex[:8]}.json"
+    os.environ["BENCH_SCALE_IDS"] = f"/tmp/bench_scale_{args.schema or uuid4().hex[:8]}.json"
     os.environ["BENCH_SCALE_N"] = str(args.contracts)
     sizes = [
         "--contracts",
@@ -297,7 +315,11 @@ def main() -> None:
         "--seconds",
         str(args.seconds),
     ]
-    with backend("postgres", args.postgres_url, "bench_scale") as store:
+    with (
+        kept_schema(args.postgres_url, args.schema)
+        if args.schema
+        else backend("postgres", args.postgres_url, "bench_scale") as store
+    ):
         assert store is not None, "PostgreSQL is required"
         for phase in [ph for ph in phases if ph != "ingest"]:
             child(phase, store, *sizes)

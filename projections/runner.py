@@ -32,11 +32,14 @@ class Projection(Protocol[T_contra]):
 Reader = Callable[[int | None, int], list[tuple[int, T | None]]]
 
 
-def log_reader(app: Application[Any], translate: Callable[[Any], T | None]) -> Reader[T]:
-    """The application's notification log, each recorded event translated for the projection."""
+def log_reader(app: Application[Any], translate: Callable[[Any], T | None], decode: bool = True) -> Reader[T]:
+    """The application's notification log, each recorded event translated for the projection: the domain event,
+    or with `decode=False` the stored event itself (for a projection that needs no more than its topic and id)."""
 
     def read(start: int | None, limit: int) -> list[tuple[int, T | None]]:
         notes = app.recorder.select_notifications(start=start, limit=limit, inclusive_of_start=start is None)
+        if not decode:
+            return [(n.id, translate(n)) for n in notes]
         prefetch = getattr(app.mapper, "prefetch_keys", None)  # sealed personal data: the batch's keys at once
         if prefetch is not None:
             prefetch(notes)
@@ -53,13 +56,14 @@ class ProjectionRunner:
         translate: Callable[[Any], T | None] | None = None,
         batch_size: int = 500,
         read: Reader[T] | None = None,
+        decode: bool = True,
     ) -> None:
         """Follow `app`'s notification log through `translate`, or any other ordered source given as `read`."""
         self.app = app
         self.projection = projection
         if read is None:
             assert app is not None and translate is not None
-            read = log_reader(app, translate)
+            read = log_reader(app, translate, decode)
         self.read = read
         self.batch_size = batch_size
         self._stop = threading.Event()

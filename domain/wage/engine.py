@@ -359,25 +359,29 @@ def pct_number(hundredths: int) -> int | float:
 def schedule_json(schedule: Schedule) -> list[dict[str, object]]:
     """The `months` array of interfaces §2."""
     out: list[dict[str, object]] = []
+    described: dict[int, dict[str, object]] = {}  # a contract has a few rates over tens of months
     for mw in schedule.months:
         segs: list[dict[str, object]] = []
         for s in mw.segments:
             r = s.rate
-            segs.append(
-                {
-                    "from": date.fromordinal(s.first).isoformat(),
-                    "to": date.fromordinal(s.last).isoformat(),
+            fields = described.get(id(r))
+            if fields is None:
+                fields = described[id(r)] = {
                     "pct": pct_number(r.pct),
                     "base": money(r.base),
                     "base_kind": r.base_kind,
                     "bracket": law.BRACKET_LABELS[r.bracket],
                     "year": r.year,
                     "rate_year": r.rate_year,
-                    "rules": list(r.rules),
                 }
-            )
+            segs.append({"from": _iso_day(s.first), "to": _iso_day(s.last), **fields, "rules": list(r.rules)})
         out.append({"month": mw.key, "amount": money(mw.amount), "segments": segs})
     return out
+
+
+@lru_cache(maxsize=8192)
+def _iso_day(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
 
 
 def decimal_amount(cents: int) -> Decimal:

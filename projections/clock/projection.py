@@ -12,16 +12,21 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import StoredEvent, Tracking
+from eventsourcing.utils import get_topic
 
 from domain.clock import ClockState, next_due
 from domain.contract import Contract
 from projections.clock.view import ClockIndexQueries
 
+CONTRACT_EVENT_TOPICS = get_topic(Contract) + "."  # every Contract event class is nested in Contract
 
-def clock_input(domain_event: Any) -> str | None:
-    """The contract a recorded event concerns (the translate step of the runner), None for other aggregates."""
-    return str(domain_event.originator_id) if isinstance(domain_event, Contract.Event) else None
+
+def clock_input(stored_event: StoredEvent) -> str | None:
+    """The contract a recorded event concerns (the translate step of the runner), None for other aggregates.
+
+    Read from the stored event, undecoded: the projection reads the contract's whole state afresh anyway."""
+    return str(stored_event.originator_id) if stored_event.topic.startswith(CONTRACT_EVENT_TOPICS) else None
 
 
 class ClockIndexProjection:
