@@ -80,20 +80,25 @@ class WebhookOutboxProjection:
         if not items:
             return
         with self.view.write(Tracking(self.tracking_name, items[-1][0])) as cursor:
+            contracts = [i.aggregate_id for _, i in items if i is not None and not i.subscription]
+            batch = _Lookups(self.view, cursor, self.view.parties_of(cursor, contracts))
             for _, item in items:
                 if item is None:
                     continue
                 if item.subscription:
                     self._subscription(cursor, item)
+                    batch.subscribers.clear()
                 elif item.kind in PARTY_EVENTS:
                     terms = item.payload["terms"]
                     cfa = item.payload.get("cfa_id") if item.kind == "Drafted" else None
-                    known = self.view.parties(cursor, item.aggregate_id)
+                    known = batch.parties.get(item.aggregate_id)
                     if item.kind != "Drafted" and known is not None:
                         cfa = known[0]
-                    self.view.set_parties(cursor, item.aggregate_id, cfa, terms["employer"].get("siret"))
+                    siret = terms["employer"].get("siret")
+                    self.view.set_parties(cursor, item.aggregate_id, cfa, siret)
+                    batch.parties[item.aggregate_id] = (cfa, siret)
                 if item.kind in TYPE_OF_EVENT and not item.subscription:
-                    self._deliveries(cursor, item)
+                    self._deliveries(cursor, item, batch)
 
     def _subscription(self, cursor: Any, item: OutboxInput) -> None:
         p = item.payload
@@ -118,8 +123,8 @@ class WebhookOutboxProjection:
             cursor, SubscriptionRow(known.id, known.role, known.tenant, url, types, status, known.created_at)
         )
 
-    def _deliveries(self, cursor: Any, item: OutboxInput) -> None:
-        parties = self.view.parties(cursor, item.aggregate_id)
+    def _deliveries(self, cursor: Any, item: OutboxInput, batch: _Lookups) -> None:
+        parties = batch.parties.get(item.aggregate_id)
         if parties is None:
             return
         webhook_type = TYPE_OF_EVENT[item.kind]
@@ -138,10 +143,25 @@ class WebhookOutboxProjection:
         }
         rows = [
             (delivery_id(s.id, source), s.id, webhook_type, item.aggregate_id, json.dumps(body), recorded)
-            for s in self.view.subscribers(cursor, *parties)
+            for s in batch.subscribers_of(*parties)
             if _wants(s, webhook_type, recorded)
         ]
         self.view.queue(cursor, rows)
+
+
+class _Lookups:
+    """What a batch reads again and again, read once: contracts' parties, and each party's subscriptions (until
+    a subscription event of the batch changes them)."""
+
+    def __init__(self, view: WebhookOutboxQueries, cursor: Any, parties: dict[str, tuple[str | None, str | None]]):
+        self.view, self.cursor, self.parties = view, cursor, parties
+        self.subscribers: dict[tuple[str | None, str | None], list[SubscriptionRow]] = {}
+
+    def subscribers_of(self, cfa_id: str | None, siret: str | None) -> list[SubscriptionRow]:
+        key = (cfa_id, siret)
+        if key not in self.subscribers:
+            self.subscribers[key] = self.view.subscribers(self.cursor, cfa_id, siret)
+        return self.subscribers[key]
 
 
 class WageChangeFeed:
@@ -170,6 +190,7 @@ class WageChangeFeed:
             return
         with self.view.write(Tracking(self.tracking_name, items[-1][0])) as cursor:
             queued = []
+            batch = _Lookups(self.view, cursor, {})
             for _, item in items:
                 if item is None or item["entry"]["cause"] == "Drafted":  # the first minimum is not a change
                     continue
@@ -180,7 +201,7 @@ class WageChangeFeed:
                     "data": {"contract_id": item["contract_id"], **{k: e[k] for k in WAGE_FIELDS if k in e}},
                 }
                 source = f"wage:{e['event_id']}:{e['effective_date']}"
-                for s in self.view.subscribers(cursor, item["cfa_id"], item["siret"]):
+                for s in batch.subscribers_of(item["cfa_id"], item["siret"]):
                     if _wants(s, WAGE_CHANGED, e["recorded_at"]):
                         queued.append(
                             (

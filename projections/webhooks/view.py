@@ -91,11 +91,20 @@ class WebhookOutboxQueries(ViewRecorder):
         )
         return _subscription(rows[0]) if rows else None
 
-    def parties(self, cursor: Any, contract_id: str) -> tuple[str | None, str | None] | None:
-        rows = self.fetch(
-            cursor, "SELECT cfa_id, siret FROM {schema}webhook_parties WHERE contract_id = ?", (contract_id,)
-        )
-        return (rows[0][0], rows[0][1]) if rows else None
+    def parties_of(self, cursor: Any, contract_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
+        """`parties` of many contracts, in a query per 500 (the contracts of a batch)."""
+        out: dict[str, tuple[str | None, str | None]] = {}
+        unique = sorted(set(contract_ids))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for cid, cfa, siret in self.fetch(
+                cursor,
+                f"SELECT contract_id, cfa_id, siret FROM {{schema}}webhook_parties WHERE contract_id IN ({marks})",
+                chunk,
+            ):
+                out[cid] = (cfa, siret)
+        return out
 
     def subscribers(self, cursor: Any, cfa_id: str | None, siret: str | None) -> list[SubscriptionRow]:
         """Every subscription (active or not: paused ones queue) of the contract's CFA or employer."""
