@@ -90,6 +90,7 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
         self._load_reference()
 
     def _load_reference(self) -> None:
+        self._memo: dict[str, tuple[Any, int, FundingTables, dict[str, Any]]] = {}
         self._applied = self.position()
         self.reference: FundingReference | None = None
         if self._applied is not None:
@@ -106,9 +107,11 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
         return True
 
     def _new_batch(self) -> _Batch:
+        self._memo.clear()
         return _Batch()
 
     def _save(self, cursor: Any, batch: _Batch) -> None:
+        self._memo.clear()
         self.view.save(cursor, batch.rows.values(), batch.history, datetime.now(UTC).isoformat())
 
     def _apply(self, cursor: Any, item: FundingInput, batch: _Batch) -> None:
@@ -168,12 +171,20 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
         return corrections[-1]["terms"] if corrections else row.terms
 
     def _compute(self, row: FundingRow, tables: FundingTables | None = None) -> dict[str, Any] | None:
-        """The row's funding state under `tables` (the current ones if None; then it is also kept on the row)."""
-        try:
-            facts = funding_facts(parse_terms(row.terms), row.events)
-            state: dict[str, Any] = funding_json(compute_funding(facts, tables or self.tables, self.readings))
-        except DomainError as e:
-            state = {"error": e.as_problem()}
+        """The row's funding state under `tables` (the current ones if None; then it is also kept on the row).
+
+        Within a batch, the state before a fact is the one computed after the previous fact: it is reused."""
+        used = tables or self.tables
+        memo = self._memo.get(row.contract_id)
+        if memo is not None and memo[0] is row.terms and memo[1] == len(row.events) and memo[2] is used:
+            state = memo[3]
+        else:
+            try:
+                facts = funding_facts(parse_terms(row.terms), row.events)
+                state = funding_json(compute_funding(facts, used, self.readings))
+            except DomainError as e:
+                state = {"error": e.as_problem()}
+            self._memo[row.contract_id] = (row.terms, len(row.events), used, state)
         if tables is None:
             row.state = state
         return state
