@@ -26,7 +26,7 @@ from projections.clock.view import ClockIndexQueries, PostgresClockIndex, SQLite
 from projections.funding.projection import FundingProjection, funding_input
 from projections.funding.view import FundingViewQueries, PostgresFundingView, SQLiteFundingView
 from projections.runner import ProjectionRunner
-from projections.views import build_view, view_env
+from projections.views import build_view, view_env, view_factory
 from projections.wage.projection import WageProjection, wage_input
 from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries
 from projections.webhooks.projection import WageChangeFeed, WebhookOutboxProjection, outbox_input
@@ -106,15 +106,17 @@ class Ledger:
         for runner in (*self.runners, *self.outbox_runners):
             runner.stop()
         self.contracts.close()
-        for view in (self.wage_view, self.clock_view, self.funding_view, self.outbox_view):
-            view.datastore.close()
+        views = (self.wage_view, self.clock_view, self.funding_view, self.outbox_view)
+        for datastore in {id(v.datastore): v.datastore for v in views}.values():  # shared by the views
+            datastore.close()
 
 
 def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[str, str] | None = None) -> Ledger:
     contracts = bootstrap(settings, env_overrides)
     env: Mapping[str, str] = contracts.env  # the persistence settings the application resolved
     upstream = contracts.name
-    views = view_env(env)  # one database for both views, even in memory: the contract list joins them
+    # One database for the views, even in memory (the contract list joins them), and one pool of connections.
+    views = view_factory(view_env(env))
     clock_view = cast(ClockIndexQueries, build_view(views, SQLiteClockIndex, PostgresClockIndex))
     wage_view = cast(WageViewQueries, build_view(views, SQLiteWageView, PostgresWageView))
     funding_view = cast(FundingViewQueries, build_view(views, SQLiteFundingView, PostgresFundingView))

@@ -3,10 +3,12 @@ transaction, a replica of reference data kept in step with the view, and a per-b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from eventsourcing.persistence import Tracking
+
+from projections.shards import Shard
 
 Item = TypeVar("Item")
 Batch = TypeVar("Batch")
@@ -19,6 +21,17 @@ class BatchProjection(Generic[Item, Batch]):
     view: Any
     tracking_name: str
     _applied: int | None
+    shard: Shard | None = None  # a rebuild worker's share of the contracts; None: all of them
+
+    def take_shard(self, shard: Shard) -> None:
+        """From now on, keep only this shard's contracts, under the shard's own tracking name."""
+        self.shard = shard
+        self.tracking_name = shard.tracking_name(self.tracking_name)
+        self._load_reference()
+
+    def owned(self, contract_ids: Iterable[str]) -> list[str]:
+        """Those of the contracts this projection keeps (a reference change reaches every contract)."""
+        return [c for c in contract_ids if self.shard is None or self.shard.owns(c)]
 
     def position(self) -> int | None:
         return self.view.max_tracking_id(self.tracking_name)  # type: ignore[no-any-return]

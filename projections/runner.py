@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,18 +32,29 @@ class Projection(Protocol[T_contra]):
 Reader = Callable[[int | None, int], list[tuple[int, T | None]]]
 
 
-def log_reader(app: Application[Any], translate: Callable[[Any], T | None], decode: bool = True) -> Reader[T]:
+def log_reader(
+    app: Application[Any],
+    translate: Callable[[Any], T | None],
+    decode: bool = True,
+    keep: Callable[[StoredEvent], bool] | None = None,
+    stop: int | None = None,
+) -> Reader[T]:
     """The application's notification log, each recorded event translated for the projection: the domain event,
-    or with `decode=False` the stored event itself (for a projection that needs no more than its topic and id)."""
+    or with `decode=False` the stored event itself (for a projection that needs no more than its topic and id).
+
+    `keep` passes over events without decoding them (None in their place); `stop` is the last position read."""
 
     def read(start: int | None, limit: int) -> list[tuple[int, T | None]]:
-        notes = app.recorder.select_notifications(start=start, limit=limit, inclusive_of_start=start is None)
+        notes = app.recorder.select_notifications(start=start, limit=limit, stop=stop, inclusive_of_start=start is None)
+        kept = notes if keep is None else [n for n in notes if keep(n)]
         if not decode:
-            return [(n.id, translate(n)) for n in notes]
-        prefetch = getattr(app.mapper, "prefetch_keys", None)  # sealed personal data: the batch's keys at once
-        if prefetch is not None:
-            prefetch(notes)
-        return [(n.id, translate(app.mapper.to_domain_event(n))) for n in notes]
+            out = {n.id: translate(n) for n in kept}
+        else:
+            prefetch = getattr(app.mapper, "prefetch_keys", None)  # sealed personal data: the batch's keys at once
+            if prefetch is not None:
+                prefetch(kept)
+            out = {n.id: translate(app.mapper.to_domain_event(n)) for n in kept}
+        return [(n.id, out.get(n.id)) for n in notes]
 
     return read
 
@@ -61,6 +72,7 @@ class ProjectionRunner:
         """Follow `app`'s notification log through `translate`, or any other ordered source given as `read`."""
         self.app = app
         self.projection = projection
+        self.translate, self.decode = translate, decode
         if read is None:
             assert app is not None and translate is not None
             read = log_reader(app, translate, decode)
@@ -71,6 +83,12 @@ class ProjectionRunner:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
+
+    def limited(self, keep: Callable[[StoredEvent], bool], stop: int) -> ProjectionRunner:
+        """The same projection fed with the log's events that `keep` keeps, up to position `stop` (a shard)."""
+        assert self.app is not None and self.translate is not None
+        read = log_reader(self.app, self.translate, self.decode, keep, stop)
+        return ProjectionRunner(self.app, self.projection, batch_size=self.batch_size, read=read)
 
     def catch_up(self, limit: int | None = None) -> int:
         """Process every notification not yet tracked (at most `limit`); returns how many.

@@ -15,6 +15,8 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
 
+HELD = 2**62  # a tracking position beyond any notification id: the projection's followers wait
+
 
 class _Dialect:
     """What differs between the two databases, for the statements of a view."""
@@ -66,8 +68,27 @@ class ViewRecorder:
         with self.datastore.transaction(commit=True) as cursor:
             for table in tables:
                 self.run(cursor, f"DELETE FROM {{schema}}{table}")
-            tracking_table = getattr(self, "tracking_table_name", "tracking")
-            self.run(cursor, f"DELETE FROM {{schema}}{tracking_table} WHERE application_name = ?", (tracking_name,))
+            self._forget_tracking(cursor, tracking_name)
+
+    def hold(self, tracking_name: str) -> None:
+        """Park the projection's followers while rebuild workers fill the view: their position becomes HELD,
+        beyond any notification, so they read nothing until `release`."""
+        with self.write(Tracking(tracking_name, HELD)):
+            pass
+
+    def release(self, tracking_name: str, position: int | None) -> None:
+        """The rebuild workers are done up to `position`: it becomes the projection's one position."""
+        with self.write(None if position is None else Tracking(tracking_name, position)) as cursor:
+            self._forget_tracking(cursor, tracking_name)
+
+    def _forget_tracking(self, cursor: Any, tracking_name: str) -> None:
+        """The projection's positions, and its rebuild workers' (`name#k/n`)."""
+        table = getattr(self, "tracking_table_name", "tracking")
+        self.run(
+            cursor,
+            f"DELETE FROM {{schema}}{table} WHERE application_name = ? OR application_name LIKE ?",
+            (tracking_name, f"{tracking_name}#%"),
+        )
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.datastore.transaction(commit=False) as cursor:

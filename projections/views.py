@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.postgres import PostgresFactory
 
 from projections.tables import PostgresView, SQLiteView
 
@@ -32,10 +33,17 @@ def view_env(app_env: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def build_view(env: Mapping[str, str], sqlite_class: type[V], postgres_class: type[V]) -> V:
+def build_view(
+    env: Mapping[str, str] | InfrastructureFactory[Any], sqlite_class: type[V], postgres_class: type[V]
+) -> V:
     """A view on the database `env` names (a `view_env`): every view of one ledger shares it, so a query may
-    join their tables."""
-    view_class = postgres_class if "POSTGRES_DBNAME" in env else sqlite_class
+    join their tables. Given a factory (`view_factory`), the views share its connections too."""
+    factory = env if isinstance(env, InfrastructureFactory) else view_factory(env)
+    view_class = postgres_class if isinstance(factory, PostgresFactory) else sqlite_class
     assert issubclass(view_class, (SQLiteView, PostgresView))  # type: ignore[arg-type]
-    factory = InfrastructureFactory.construct(env)
     return factory.tracking_recorder(view_class)  # type: ignore[arg-type, no-any-return, return-value]
+
+
+def view_factory(env: Mapping[str, str]) -> InfrastructureFactory[Any]:
+    """The library's persistence for a `view_env`: one pool of connections for the views built from it."""
+    return InfrastructureFactory.construct(env)

@@ -1,7 +1,8 @@
 """`ledger rebuild`: replay the whole log into the read models (wage view, clock index, funding view), with
 a progress bar (rate and ETA) on stderr. The API keeps serving meanwhile: what it reads from the event store
 (contracts, wages, funding) is unaffected; lists and histories fill up again as the rebuild goes. The webhook
-outbox is never rebuilt: it holds what was sent."""
+outbox is never rebuilt: it holds what was sent. On PostgreSQL the work is shared by one worker process per
+core (`--workers`); see `ledger/rebuilding.py`."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import json
 import sys
 import time
 
+from ledger.errors import ApplicationError
+from ledger.rebuilding import PROJECTIONS, default_workers, rebuild
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 
 BAR = 30
 
@@ -19,6 +21,8 @@ BAR = 30
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("rebuild", help="rebuild the read models from the whole event log (progress on stderr)")
     p.add_argument("--batch", type=int, default=2000, help="events per transaction (default 2000)")
+    p.add_argument("--workers", type=int, help="worker processes (default: one per core on PostgreSQL, one on SQLite)")
+    p.add_argument("--only", action="append", choices=PROJECTIONS, help="rebuild this projection only (repeatable)")
     p.set_defaults(handler=handle)
 
 
@@ -34,34 +38,31 @@ def progress(done: int, total: int, started: float) -> str:
 
 
 def handle(args: argparse.Namespace) -> int:
-    ledger = bootstrap_ledger(Settings())
+    settings = Settings()
+    started = time.perf_counter()
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(progress(done, total, started))
+        sys.stderr.flush()
+
     try:
-        total_events = ledger.contracts.recorder.max_notification_id() or 0
-        ledger.rebuild()
-        started = time.perf_counter()
-        total = total_events * len(ledger.runners)
-
-        def done() -> int:  # every projection's own position: the bar is right whatever order they run in
-            return sum(min(r.projection.position() or 0, total_events) for r in ledger.runners)
-
-        for runner in ledger.runners:
-            runner.batch_size = args.batch
-            while runner.catch_up(limit=args.batch * 5):
-                sys.stderr.write(progress(done(), total, started))
-                sys.stderr.flush()
-        sys.stderr.write(progress(total, total, started) + "\n")
-        elapsed = time.perf_counter() - started
-        sys.stdout.write(
-            json.dumps(
-                {
-                    "events": total_events,
-                    "projections": len(ledger.runners),
-                    "seconds": round(elapsed, 2),
-                    "events_per_second": round(total / elapsed) if elapsed else None,
-                }
-            )
-            + "\n"
+        workers = args.workers if args.workers is not None else default_workers(settings)
+        report = rebuild(settings, workers, args.batch, args.only or PROJECTIONS, show)
+    except ApplicationError as e:
+        sys.stderr.write("\n" + json.dumps({"error": e.as_problem()}) + "\n")
+        return 1
+    sys.stderr.write("\n")
+    rate = report.events_per_second
+    sys.stdout.write(
+        json.dumps(
+            {
+                "events": report.events,
+                "projections": len(report.projections),
+                "workers": report.workers,
+                "seconds": round(report.seconds, 2),
+                "events_per_second": round(rate) if rate else None,
+            }
         )
-    finally:
-        ledger.close()
+        + "\n"
+    )
     return 0

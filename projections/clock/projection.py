@@ -13,13 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent, Tracking
-from eventsourcing.utils import get_topic
 
 from domain.clock import ClockState, next_due
-from domain.contract import Contract
 from projections.clock.view import ClockIndexQueries
-
-CONTRACT_EVENT_TOPICS = get_topic(Contract) + "."  # every Contract event class is nested in Contract
+from projections.shards import CONTRACT_EVENT_TOPICS, Shard
 
 
 def clock_input(stored_event: StoredEvent) -> str | None:
@@ -45,6 +42,10 @@ class ClockIndexProjection:
 
     def rebuild(self) -> None:
         self.view.clear(self.tracking_name)
+
+    def take_shard(self, shard: Shard) -> None:
+        """Under the shard's own tracking name; its runner gives it only the shard's contracts."""
+        self.tracking_name = shard.tracking_name(self.tracking_name)
 
     def process(self, items: Sequence[tuple[int, str | None]]) -> None:
         if not items:

@@ -126,7 +126,7 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
             certification = item.payload.get("certification") if item.kind in ("NpecRecorded", "NpecFixed") else None
             ids = set(self.view.ids_for(cursor, certification))
             ids |= {cid for cid, r in batch.rows.items() if certification in (None, r.certification)}
-            for contract_id in sorted(ids):
+            for contract_id in sorted(self.owned(ids)):
                 row = self._row(cursor, contract_id, batch.rows)
                 if row is not None:
                     before = self._compute(row, before_tables)

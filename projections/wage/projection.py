@@ -89,7 +89,8 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         self._applied = self.position()
         self.smic: dict[date, law.SmicRevaluation] = {}
         self.cotes: dict[date, law.LuxembourgCote] = {}
-        for series, day, value, label in self.view.reference_rows():
+        # Nothing applied, nothing known. A rebuild worker must not see the rows another worker wrote ahead of it.
+        for series, day, value, label in self.view.reference_rows() if self._applied is not None else ():
             self._remember(series, date.fromisoformat(day), value, label)
         self.ref = self._build_ref()
 
@@ -177,7 +178,7 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         ids.update(cid for cid, row in batch.rows.items() if row.effective_end >= earliest)
         # Every running contract changes: written chunk by chunk inside the batch's transaction, so memory holds
         # one chunk (the whole set took 10 GB at 220,000 contracts). Rows already in the batch stay with it.
-        pending = sorted(ids)
+        pending = sorted(self.owned(ids))
         for k in range(0, len(pending), REVALUATION_CHUNK):
             chunk = pending[k : k + REVALUATION_CHUNK]
             loaded = self.view.load(cursor, [c for c in chunk if c not in batch.rows])

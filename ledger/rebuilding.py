@@ -1,0 +1,176 @@
+"""Rebuilding the read models from zero (`ledger rebuild`), in one process or in several.
+
+A rebuild is CPU-bound Python: one process keeps one core busy. With several workers, each takes a shard of
+the contracts (`projections.shards`) and replays the log up to the position the rebuild started at, under
+its own tracking names. Meanwhile the projections' followers are held (their position is parked beyond any
+notification), so nothing is applied twice. When every worker is done, that position becomes the
+projections' own, and the followers go on from there with what was recorded during the rebuild.
+
+If a worker fails, the views stay held and incomplete: the error says so, and running the rebuild again
+starts over from zero.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.errors import ApplicationError
+from ledger.settings import MemoryStore, PostgresStore, Settings
+from ledger.system import Ledger, bootstrap_ledger
+from projections.runner import ProjectionRunner
+from projections.shards import Shard
+
+PROJECTIONS = ("wages", "clock", "funding")  # in the order of `Ledger.runners`
+POLL_SECONDS = 0.5
+
+
+class RebuildFailed(ApplicationError):
+    type = "rebuild-failed"
+    title = "The rebuild did not finish"
+    status = 500
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    events: int  # notifications in the log when the rebuild began
+    projections: tuple[str, ...]
+    workers: int
+    seconds: float
+
+    @property
+    def events_per_second(self) -> float | None:
+        return self.events * len(self.projections) / self.seconds if self.seconds else None
+
+
+def default_workers(settings: Settings) -> int:
+    """One per core on PostgreSQL; one on SQLite (a single writer) and in memory (a private store)."""
+    return (os.cpu_count() or 1) if isinstance(settings.store, PostgresStore) else 1
+
+
+def rebuild(
+    settings: Settings,
+    workers: int,
+    batch: int,
+    only: Sequence[str] = PROJECTIONS,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+    ledger: Ledger | None = None,
+) -> RebuildReport:
+    """Replay the whole log into the projections named in `only`; `progress(done, total)` as it goes."""
+    unknown = sorted(set(only) - set(PROJECTIONS))
+    if unknown or not only:
+        raise ApplicationError(f"projections are among {', '.join(PROJECTIONS)}: not {unknown}", field="only")
+    if workers < 1:
+        raise ApplicationError("at least one worker", field="workers")
+    if workers > 1 and isinstance(settings.store, MemoryStore):
+        raise ApplicationError("an in-memory store is private to its process: one worker", field="workers")
+    own = ledger is None
+    ledger = ledger or bootstrap_ledger(settings)
+    try:
+        stop = ledger.contracts.recorder.max_notification_id() or 0
+        chosen = [r for name, r in zip(PROJECTIONS, ledger.runners, strict=True) if name in only]
+        for runner in chosen:
+            runner.projection.rebuild()  # type: ignore[attr-defined]
+        total = stop * len(chosen)
+        started = time.perf_counter()
+        if workers == 1:
+            _rebuild_here(chosen, stop, batch, total, progress)
+        else:
+            _rebuild_in_workers(settings, chosen, [n for n in PROJECTIONS if n in only], workers, stop, batch, progress)
+        progress(total, total)
+        return RebuildReport(stop, tuple(n for n in PROJECTIONS if n in only), workers, time.perf_counter() - started)
+    finally:
+        if own:
+            ledger.close()
+
+
+def _rebuild_here(
+    runners: list[ProjectionRunner], stop: int, batch: int, total: int, progress: Callable[[int, int], None]
+) -> None:
+    def done() -> int:  # each projection's own position: right whatever order they run in
+        return sum(min(r.projection.position() or 0, stop) for r in runners)
+
+    for runner in runners:
+        runner.batch_size = batch
+        while runner.catch_up(limit=batch * 5):
+            progress(done(), total)
+
+
+def _rebuild_in_workers(
+    settings: Settings,
+    runners: list[ProjectionRunner],
+    names: list[str],
+    workers: int,
+    stop: int,
+    batch: int,
+    progress: Callable[[int, int], None],
+) -> None:
+    projections: list[Any] = [r.projection for r in runners]
+    for p in projections:
+        p.view.hold(p.tracking_name)
+    shards = [Shard(k, workers) for k in range(workers)]
+    processes = [_start_worker(settings, s, names, stop, batch) for s in shards]
+
+    def done() -> int:  # every shard reads the whole log: a projection is as far as its shards on average
+        return sum(
+            sum(min(p.view.max_tracking_id(s.tracking_name(p.tracking_name)) or 0, stop) for s in shards) // workers
+            for p in projections
+        )
+
+    try:
+        while any(process.poll() is None for process in processes):
+            _check(processes)
+            progress(done(), stop * len(projections))
+            time.sleep(POLL_SECONDS)
+        _check(processes)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+            process.wait()
+    for p in projections:
+        p.view.release(p.tracking_name, stop or None)
+
+
+def _check(processes: list[subprocess.Popen[bytes]]) -> None:
+    failed = [p for p in processes if p.returncode not in (None, 0)]
+    if failed:
+        error = (failed[0].stderr.read() if failed[0].stderr else b"").decode(errors="replace").strip()
+        last = error.splitlines()[-1] if error else ""
+        raise RebuildFailed(f"a rebuild worker exited with code {failed[0].returncode} ({last}); run the rebuild again")
+
+
+def _start_worker(settings: Settings, shard: Shard, names: list[str], stop: int, batch: int) -> subprocess.Popen[bytes]:
+    """A fresh interpreter (no copied connections or threads), given the settings on its standard input."""
+    command = [sys.executable, "-m", "ledger.rebuilding", str(shard.index), str(shard.count), str(stop), str(batch)]
+    process = subprocess.Popen([*command, *names], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdin is not None
+    process.stdin.write(pickle.dumps(settings))
+    process.stdin.close()
+    return process
+
+
+def _worker(settings: Settings, shard: Shard, names: Sequence[str], stop: int, batch: int) -> None:
+    """One rebuild worker: its shard of the contracts, into each projection in turn."""
+    ledger = bootstrap_ledger(settings)
+    try:
+        for name, runner in zip(PROJECTIONS, ledger.runners, strict=True):
+            if name not in names:
+                continue
+            runner.projection.take_shard(shard)  # type: ignore[attr-defined]
+            limited = runner.limited(shard.keeps, stop)
+            limited.batch_size = batch
+            limited.catch_up()
+    finally:
+        ledger.close()
+
+
+if __name__ == "__main__":  # a worker started by `_start_worker`
+    index, count, last, size, *wanted = sys.argv[1:]
+    _worker(pickle.loads(sys.stdin.buffer.read()), Shard(int(index), int(count)), wanted, int(last), int(size))

@@ -1,0 +1,120 @@
+"""`ledger rebuild` in several worker processes, each with a shard of the contracts: the same views as the
+projections built event by event, followers held meanwhile, and the log recorded since applied once after."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from ledger.errors import ApplicationError
+from ledger.rebuilding import rebuild
+from ledger.settings import Settings
+from ledger.system import Ledger, bootstrap_ledger
+from projections.shards import Shard
+from projections.tables import HELD
+from tests.conftest import POSTGRES_URL
+from tests.contract_builders import terms
+from tests.system.helpers import running
+
+LEDGER = str(Path(sys.executable).parent / "ledger")
+BIRTHS = ("2008-03-15", "2005-06-01", "2000-11-20", "2007-01-31", "2006-12-01", "2003-07-14")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    return f"{POSTGRES_URL}?schema={request.getfixturevalue('postgres_schema')}"
+
+
+def populated(url: str) -> tuple[Ledger, list[UUID]]:
+    """Contracts on both sides of a SMIC revaluation, a termination, an SMC change, an erasure."""
+    ledger = bootstrap_ledger(Settings(database_url=url))
+    ids = [running(ledger, f"k{i}", terms(birth=b)) for i, b in enumerate(BIRTHS[:4])]
+    ledger.contracts.terminate(ids[0], date(2026, 1, 15), "resignation")
+    ledger.contracts.record_smic_revaluation(date(2026, 9, 1), Decimal("12.50"), Decimal("1895.83"), "hypothetical")
+    ids += [running(ledger, f"k{i}", terms(birth=b)) for i, b in enumerate(BIRTHS[4:], start=4)]
+    ledger.contracts.change_smc(ids[1], date(2026, 3, 1), Decimal("2100.00"))
+    ledger.contracts.erase_personal_data(ids[2])
+    ledger.sync()
+    return ledger, ids
+
+
+def views(ledger: Ledger, ids: list[UUID]) -> list[Any]:
+    clock = ledger.clock_view.query(
+        "SELECT contract_id, next_due, next_kind, next_key, status, cfa_id FROM {schema}clock_index"
+        " ORDER BY contract_id"
+    )
+    return [
+        [(ledger.wage_view.contract(str(c)), ledger.wage_view.history(str(c))) for c in ids],
+        [(ledger.funding_view.state(str(c)), ledger.funding_view.history(str(c))) for c in ids],
+        [tuple(r) for r in clock],
+    ]
+
+
+def test_two_workers_rebuild_the_same_views_as_the_projections_built_event_by_event(url: str) -> None:
+    ledger, ids = populated(url)
+    try:
+        before = views(ledger, ids)
+        assert {Shard(0, 2).owns(c) for c in ids} == {True, False}, "both shards have contracts"
+        report = rebuild(Settings(database_url=url), workers=2, batch=7)
+        assert report.workers == 2 and report.projections == ("wages", "clock", "funding")
+        assert views(ledger, ids) == before
+        stop = ledger.contracts.recorder.max_notification_id()
+        for runner in ledger.runners:  # one position again, where the rebuild began; no shard's left
+            p: Any = runner.projection
+            assert p.position() == stop
+            assert p.view.max_tracking_id(Shard(0, 2).tracking_name(p.tracking_name)) is None
+    finally:
+        ledger.close()
+
+
+def test_followers_wait_while_workers_rebuild_then_apply_what_was_recorded_since_once(url: str) -> None:
+    ledger, ids = populated(url)
+    try:
+        wages: Any = ledger.wages
+        wages.view.hold(wages.tracking_name)  # as a rebuild does before starting its workers
+        late = running(ledger, "late", terms(birth="2004-04-04"))
+        assert ledger.wage_runner.catch_up() == 0 and wages.position() == HELD  # held: nothing applied
+        assert ledger.wage_view.contract(str(late)) is None
+        rebuild(Settings(database_url=url), workers=2, batch=5, only=["wages"])  # begins after `late`
+        assert ledger.wage_view.contract(str(late)) is not None
+        ledger.contracts.terminate(late, date(2026, 2, 27), "resignation")
+        assert ledger.wage_runner.catch_up() == 1
+        assert [h["cause"] for h in ledger.wage_view.history(str(late))].count("Terminated") == 1
+    finally:
+        ledger.close()
+
+
+def test_ledger_rebuild_in_workers_reports_them_and_refuses_a_bad_count(url: str) -> None:
+    ledger, ids = populated(url)
+    before = views(ledger, ids)
+    ledger.close()
+    env = {**os.environ, "LEDGER_DATABASE_URL": url}
+    done = subprocess.run(
+        [LEDGER, "rebuild", "--workers", "2", "--batch", "4"], capture_output=True, text=True, env=env, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["workers"] == 2 and report["projections"] == 3 and "100.0 %" in done.stderr
+    after = bootstrap_ledger(Settings(database_url=url))
+    try:
+        assert views(after, ids) == before
+    finally:
+        after.close()
+    bad = subprocess.run([LEDGER, "rebuild", "--workers", "0"], capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode == 1 and json.loads(bad.stderr.strip().splitlines()[-1])["error"]["field"] == "workers"
+
+
+def test_an_in_memory_store_is_rebuilt_in_one_process_only() -> None:
+    with pytest.raises(ApplicationError, match="private to its process"):
+        rebuild(Settings(database_url="memory:"), workers=2, batch=10)
