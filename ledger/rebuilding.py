@@ -16,6 +16,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from projections.shards import Shard
 
 PROJECTIONS = ("wages", "clock", "funding")  # in the order of `Ledger.runners`
 POLL_SECONDS = 0.5
+READY = b"ready\n"  # a worker's line once its store is open
 
 
 class RebuildFailed(ApplicationError):
@@ -115,7 +117,13 @@ def _rebuild_in_workers(
     for p in projections:
         p.view.hold(p.tracking_name)
     shards = [Shard(k, workers) for k in range(workers)]
-    processes = [_start_worker(settings, s, names, stop, batch) for s in shards]
+    processes: list[subprocess.Popen[bytes]] = []
+    for shard in shards:  # one after the other: two bootstraps at once may race on the same DDL
+        processes.append(_start_worker(settings, shard, names, stop, batch))
+        assert processes[-1].stdout is not None
+        if processes[-1].stdout.readline() != READY:
+            processes[-1].wait()
+            _check(processes)
 
     def done() -> int:  # every shard reads the whole log: a projection is as far as its shards on average
         return sum(
@@ -141,7 +149,9 @@ def _rebuild_in_workers(
 def _check(processes: list[subprocess.Popen[bytes]]) -> None:
     failed = [p for p in processes if p.returncode not in (None, 0)]
     if failed:
-        error = (failed[0].stderr.read() if failed[0].stderr else b"").decode(errors="replace").strip()
+        stderr: Any = failed[0].stderr
+        stderr.seek(0)
+        error = stderr.read().decode(errors="replace").strip()
         last = error.splitlines()[-1] if error else ""
         raise RebuildFailed(f"a rebuild worker exited with code {failed[0].returncode} ({last}); run the rebuild again")
 
@@ -149,7 +159,9 @@ def _check(processes: list[subprocess.Popen[bytes]]) -> None:
 def _start_worker(settings: Settings, shard: Shard, names: list[str], stop: int, batch: int) -> subprocess.Popen[bytes]:
     """A fresh interpreter (no copied connections or threads), given the settings on its standard input."""
     command = [sys.executable, "-m", "ledger.rebuilding", str(shard.index), str(shard.count), str(stop), str(batch)]
-    process = subprocess.Popen([*command, *names], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker) not a pipe: a full pipe blocks
+    process = subprocess.Popen([*command, *names], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
+    process.stderr = errors  # type: ignore[assignment]
     assert process.stdin is not None
     process.stdin.write(pickle.dumps(settings))
     process.stdin.close()
@@ -159,6 +171,8 @@ def _start_worker(settings: Settings, shard: Shard, names: list[str], stop: int,
 def _worker(settings: Settings, shard: Shard, names: Sequence[str], stop: int, batch: int) -> None:
     """One rebuild worker: its shard of the contracts, into each projection in turn."""
     ledger = bootstrap_ledger(settings)
+    sys.stdout.buffer.write(READY)
+    sys.stdout.flush()
     try:
         for name, runner in zip(PROJECTIONS, ledger.runners, strict=True):
             if name not in names:

@@ -73,6 +73,7 @@ def funding_input(domain_event: Any) -> FundingInput | None:
 class _Batch:
     rows: dict[str, FundingRow] = field(default_factory=dict)
     history: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    drafted: set[str] = field(default_factory=set)  # contracts new in this batch: no lines to replace yet
 
 
 class FundingProjection(BatchProjection[FundingInput, _Batch]):
@@ -112,7 +113,7 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
 
     def _save(self, cursor: Any, batch: _Batch) -> None:
         self._memo.clear()
-        self.view.save(cursor, batch.rows.values(), batch.history, datetime.now(UTC).isoformat())
+        self.view.save(cursor, batch.rows.values(), batch.history, datetime.now(UTC).isoformat(), batch.drafted)
 
     def _apply(self, cursor: Any, item: FundingInput, batch: _Batch) -> None:
         if item.kind in REFERENCE_KINDS:
@@ -143,6 +144,7 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
                 [],
             )
             batch.rows[row.contract_id] = row
+            batch.drafted.add(row.contract_id)
             self._note(batch, row, item, None, self._compute(row))
             return
         existing = self._row(cursor, item.aggregate_id, batch.rows)

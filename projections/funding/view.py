@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -71,8 +71,14 @@ class FundingViewQueries(ViewRecorder):
     create_statements = CREATE
 
     def save(
-        self, cursor: Any, rows: Iterable[FundingRow], history: Sequence[tuple[str, dict[str, Any]]], now: str
+        self,
+        cursor: Any,
+        rows: Iterable[FundingRow],
+        history: Sequence[tuple[str, dict[str, Any]]],
+        now: str,
+        new: Collection[str] = (),
     ) -> None:
+        """Upsert the rows and replace their lines (`new`: contracts that have none yet), add the history."""
         rows = list(rows)
         self.run_many(
             cursor,
@@ -81,13 +87,13 @@ class FundingViewQueries(ViewRecorder):
             " terms=excluded.terms, events=excluded.events, state=excluded.state, updated_at=excluded.updated_at",
             [r.params(now) for r in rows],
         )
-        for i in range(0, len(rows), 500):
-            chunk = [r.contract_id for r in rows[i : i + 500]]
-            self.run(
-                cursor,
-                f"DELETE FROM {{schema}}funding_lines WHERE contract_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
+        # One statement per contract: the index answers each, whatever the planner's statistics say (an IN list
+        # of hundreds of ids, on a table never analysed since it grew, was planned as a whole-table scan).
+        self.run_many(
+            cursor,
+            "DELETE FROM {schema}funding_lines WHERE contract_id = ?",
+            [(r.contract_id,) for r in rows if r.contract_id not in new],
+        )
         self.run_many(
             cursor,
             "INSERT INTO {schema}funding_lines (contract_id, cfa_id, due_on, kind, payer, cents) VALUES (?,?,?,?,?,?)",
