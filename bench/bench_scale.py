@@ -5,8 +5,8 @@
 Phases (each a child process, so each reports its own peak memory, ru_maxrss):
   load     N running contracts (drafted, signed, filed, accepted, and the clock's events due so far), 1 %
            of them due on the tick day, saved through the application (its mapper seals personal data),
-           500 contracts per transaction; then the projections are built from the log (the rebuild).
-  rebuild  the whole log replayed into each projection from zero: events/s per projection.
+           500 contracts per transaction. The tick phase's first sync then builds the projections.
+  rebuild  `ledger rebuild` (its workers, one per core) for each projection in turn, from zero: events/s.
   tick     the clock over N contracts: nothing due (median of 10), then 1 % due (N/100 contracts).
   revalue  a SMIC revaluation recorded: time until every contract's wage projection is updated.
   api      `ledger serve` with N contracts stored: GET wages and POST an event at 200 req/s, p50/p95/p99,
@@ -44,9 +44,11 @@ from bench.bench_clock import CFA, DEFAULT_POSTGRES_URL, TODAY, TODAY2, backend,
 from domain.reference_data import monthly_smic
 from ledger.clock import tick
 from ledger.persistence import BaseApplication, eventsourcing_env
+from ledger.rebuilding import PROJECTIONS, rebuild
 from ledger.settings import PostgresStore, Settings, parse_database_url
 from ledger.system import bootstrap_ledger
 
+REBUILD_BATCH = 2_000  # `ledger rebuild`'s default
 CHUNK = 10_000  # contracts generated and saved per round (the events of a round are kept in memory)
 
 
@@ -84,25 +86,17 @@ def phase_load(settings: Settings, n: int) -> None:
         ledger.close()
 
 
-def phase_rebuild(settings: Settings) -> None:
-    ledger = bootstrap_ledger(settings)
-    try:
-        ledger.rebuild()
-        out: dict[str, Any] = {}
-        for name, runner in (
-            ("clock", ledger.clock_runner),
-            ("wages", ledger.wage_runner),
-            ("funding", ledger.funding_runner),
-            ("webhook_outbox_first_build", ledger.outbox_runners[0]),  # never rebuilt: built once, here
-        ):
-            t0 = time.perf_counter()
-            notes = runner.catch_up()
-            elapsed = time.perf_counter() - t0
-            out[name] = {"notifications": notes, "seconds": round(elapsed, 1), "events_s": round(notes / elapsed)}
-        ledger.sync()
-        emit(phase="rebuild", **out)
-    finally:
-        ledger.close()
+def phase_rebuild(settings: Settings, workers: int) -> None:
+    """`ledger rebuild`'s own code, one projection at a time, so each has its own rate."""
+    out: dict[str, Any] = {}
+    for name in PROJECTIONS:
+        report = rebuild(settings, workers, REBUILD_BATCH, only=[name])
+        out[name] = {
+            "events": report.events,
+            "seconds": round(report.seconds, 1),
+            "events_s": round(report.events / report.seconds),
+        }
+    emit(phase="rebuild", workers=workers, batch=REBUILD_BATCH, **out)
 
 
 def phase_tick(settings: Settings) -> None:
@@ -286,6 +280,7 @@ def main() -> None:
     p.add_argument("--ingest", type=int, default=100_000)
     p.add_argument("--rate", type=float, default=200)
     p.add_argument("--seconds", type=float, default=20)
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="rebuild workers (default: one per core)")
     p.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     p.add_argument("--phases", default="load,rebuild,tick,revalue,api,ingest")
     p.add_argument(
@@ -298,7 +293,7 @@ def main() -> None:
         settings = Settings(database_url=args.url)
         {
             "load": lambda: phase_load(settings, args.contracts),
-            "rebuild": lambda: phase_rebuild(settings),
+            "rebuild": lambda: phase_rebuild(settings, args.workers),
             "tick": lambda: phase_tick(settings),
             "revalue": lambda: phase_revalue(settings),
             "api": lambda: phase_api(settings, args.rate, args.seconds),
@@ -317,6 +312,8 @@ def main() -> None:
         str(args.rate),
         "--seconds",
         str(args.seconds),
+        "--workers",
+        str(args.workers),
     ]
     with (
         kept_schema(args.postgres_url, args.schema)
