@@ -85,6 +85,8 @@ def rebuild(
             _rebuild_here(chosen, stop, batch, total, progress)
         else:
             _rebuild_in_workers(settings, chosen, [n for n in PROJECTIONS if n in only], workers, stop, batch, progress)
+        for runner in chosen:
+            runner.projection.view.analyze()  # type: ignore[attr-defined]
         progress(total, total)
         return RebuildReport(stop, tuple(n for n in PROJECTIONS if n in only), workers, time.perf_counter() - started)
     finally:

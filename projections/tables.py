@@ -37,6 +37,7 @@ class ViewRecorder:
     """The part of a view common to both databases: DDL, transactions with tracking, and queries."""
 
     create_statements: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()  # the view's own tables
     dialect: _Dialect
     datastore: Any  # given by the library's tracking recorder the view is mixed with
 
@@ -69,6 +70,15 @@ class ViewRecorder:
             for table in tables:
                 self.run(cursor, f"DELETE FROM {{schema}}{table}")
             self._forget_tracking(cursor, tracking_name)
+
+    def analyze(self) -> None:
+        """Fresh planner statistics for the view's tables after a bulk write (a rebuild). PostgreSQL gathers
+        them itself only when autovacuum is on; without them, lookups by id in a table of millions of rows
+        were planned as scans (tens of milliseconds each). SQLite plans these queries well without."""
+        if self.dialect.postgres:
+            with self.datastore.transaction(commit=True) as cursor:
+                for table in self.tables:
+                    self.run(cursor, f"ANALYZE {{schema}}{table}")
 
     def hold(self, tracking_name: str) -> None:
         """Park the projection's followers while rebuild workers fill the view: their position becomes HELD,

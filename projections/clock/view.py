@@ -23,6 +23,7 @@ UPSERT = (
 
 class ClockIndexQueries(ViewRecorder):
     create_statements = CREATE
+    tables = ("clock_index",)
 
     def save(self, cursor: Any, rows: Sequence[tuple[Any, ...]]) -> None:
         self.run_many(cursor, UPSERT, rows)
@@ -56,7 +57,7 @@ class ClockIndexQueries(ViewRecorder):
 
     def clear(self, tracking_name: str) -> None:
         """Forget everything, tracking included, so the view rebuilds from the first event."""
-        self.clear_tables(tracking_name, "clock_index")
+        self.clear_tables(tracking_name, *self.tables)
 
 
 class SQLiteClockIndex(ClockIndexQueries, SQLiteView):

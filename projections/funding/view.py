@@ -69,6 +69,7 @@ COLUMNS = "contract_id, cfa_id, certification, status, terms, events, state, upd
 
 class FundingViewQueries(ViewRecorder):
     create_statements = CREATE
+    tables = ("funding_contracts", "funding_lines", "funding_history")
 
     def save(
         self,
@@ -152,7 +153,7 @@ class FundingViewQueries(ViewRecorder):
 
     def clear(self, tracking_name: str) -> None:
         """Forget everything, tracking included, so the view rebuilds from the first event."""
-        self.clear_tables(tracking_name, "funding_contracts", "funding_lines", "funding_history")
+        self.clear_tables(tracking_name, *self.tables)
 
 
 class SQLiteFundingView(FundingViewQueries, SQLiteView):

@@ -90,6 +90,7 @@ UPSERT = (
 
 class WageViewQueries(ViewRecorder):
     create_statements = CREATE
+    tables = ("wage_contracts", "wage_history", "wage_reference")
 
     def save(
         self,
@@ -198,7 +199,7 @@ class WageViewQueries(ViewRecorder):
 
     def clear(self, tracking_name: str) -> None:
         """Forget everything, tracking included, so the view rebuilds from the first event."""
-        self.clear_tables(tracking_name, "wage_contracts", "wage_history", "wage_reference")
+        self.clear_tables(tracking_name, *self.tables)
 
 
 class SQLiteWageView(WageViewQueries, SQLiteView):

@@ -21,7 +21,7 @@ from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from projections.shards import Shard
 from projections.tables import HELD
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, _connect
 from tests.contract_builders import terms
 from tests.system.helpers import running
 
@@ -118,3 +118,19 @@ def test_ledger_rebuild_in_workers_reports_them_and_refuses_a_bad_count(url: str
 def test_an_in_memory_store_is_rebuilt_in_one_process_only() -> None:
     with pytest.raises(ApplicationError, match="private to its process"):
         rebuild(Settings(database_url="memory:"), workers=2, batch=10)
+
+
+def test_a_rebuild_on_postgresql_leaves_fresh_planner_statistics(postgres_schema: str) -> None:
+    url = f"{POSTGRES_URL}?schema={postgres_schema}"
+    ledger, _ = populated(url)
+    ledger.close()
+    rebuild(Settings(database_url=url), workers=1, batch=50)
+    with _connect() as conn:
+        analysed = {
+            r[0]
+            for r in conn.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE schemaname = %s AND last_analyze IS NOT NULL",
+                (postgres_schema,),
+            )
+        }
+    assert {"wage_contracts", "wage_history", "clock_index", "funding_lines"} <= analysed
