@@ -105,10 +105,7 @@ class SQLDataKeys(DataKeys):
             cursor.execute(self._create)
 
     def for_new_contract(self, contract_id: UUID) -> bytes:
-        primed = self._primed.pop(str(contract_id), None)
-        if primed is not None:
-            return primed
-        if not self.deferred:
+        if not self.deferred or str(contract_id) in self._primed:
             return self.get_or_create(contract_id)
         key = AESCipher.random_bytes(DATA_KEY_BYTES)
         self._pending_keys()[str(contract_id)] = key

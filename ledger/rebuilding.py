@@ -24,7 +24,7 @@ from typing import Any
 
 from ledger.errors import ApplicationError
 from ledger.settings import MemoryStore, PostgresStore, Settings
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.system import bootstrap_ledger
 from projections.runner import ProjectionRunner
 from projections.shards import Shard
 
@@ -62,7 +62,6 @@ def rebuild(
     batch: int,
     only: Sequence[str] = PROJECTIONS,
     progress: Callable[[int, int], None] = lambda done, total: None,
-    ledger: Ledger | None = None,
 ) -> RebuildReport:
     """Replay the whole log into the projections named in `only`; `progress(done, total)` as it goes."""
     unknown = sorted(set(only) - set(PROJECTIONS))
@@ -72,8 +71,7 @@ def rebuild(
         raise ApplicationError("at least one worker", field="workers")
     if workers > 1 and isinstance(settings.store, MemoryStore):
         raise ApplicationError("an in-memory store is private to its process: one worker", field="workers")
-    own = ledger is None
-    ledger = ledger or bootstrap_ledger(settings)
+    ledger = bootstrap_ledger(settings)
     try:
         stop = ledger.contracts.recorder.max_notification_id() or 0
         chosen = [r for name, r in zip(PROJECTIONS, ledger.runners, strict=True) if name in only]
@@ -90,8 +88,7 @@ def rebuild(
         progress(total, total)
         return RebuildReport(stop, tuple(n for n in PROJECTIONS if n in only), workers, time.perf_counter() - started)
     finally:
-        if own:
-            ledger.close()
+        ledger.close()
 
 
 def _rebuild_here(
