@@ -7,11 +7,14 @@ public name (`from_date` → `from`); dates become ISO strings, Decimals strings
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
+
+from eventsourcing.utils import get_topic
 
 # Attributes every library event carries; they are metadata, not payload.
 _METADATA = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
@@ -34,6 +37,11 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def topic_prefix(aggregate: type) -> str:
+    """What the topic of every event class of `aggregate` starts with: they are nested in it (`mod:Agg.Ev`)."""
+    return get_topic(aggregate) + "."
+
+
 def event_type(domain_event: object) -> str:
     """The public event name ("Drafted", "Signed", ...): the event class's own name."""
     return type(domain_event).__name__
@@ -41,7 +49,27 @@ def event_type(domain_event: object) -> str:
 
 def event_payload(domain_event: object) -> dict[str, Any]:
     """The event's own fields in their public names and JSON form, without the library metadata."""
-    return {_PUBLIC_NAMES.get(k, k): jsonable(v) for k, v in vars(domain_event).items() if k not in _METADATA}
+    return public_payload({k: jsonable(v) for k, v in vars(domain_event).items() if k not in _METADATA})
+
+
+def public_payload(state: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's state (its attributes, as JSON data) without the library metadata, in the public names."""
+    return {_PUBLIC_NAMES.get(k, k): v for k, v in state.items() if k not in _METADATA}
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """A stored event read as plain data, without building its domain event: `kind` and `payload` are what
+    `event_type` and `event_payload` give of that domain event. Projections replaying millions of events
+    read these; `domain_event()` decodes the whole event where one needs it (reference data)."""
+
+    topic: str
+    kind: str
+    originator_id: str
+    originator_version: int
+    timestamp: datetime
+    payload: dict[str, Any]
+    domain_event: Callable[[], Any]
 
 
 def event_json(domain_event: object) -> dict[str, Any]:

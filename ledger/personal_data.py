@@ -18,6 +18,8 @@ import json
 import threading
 from base64 import b64decode, b64encode
 from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +27,7 @@ from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import Cipher, Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import Environment
 
+from domain.events import RecordedEvent, jsonable, public_payload
 from domain.personal_data import PERSONAL_FIELDS, erased_terms
 
 SEALED = "sealed"
@@ -198,6 +201,14 @@ class PersonalDataMapper(Mapper[UUID]):
         super().__init__(transcoder=transcoder, compressor=compressor, cipher=cipher)
         self.keys = keys
         self._prefetched: dict[str, bytes] = {}  # keys read ahead for a batch of notifications, used once
+        names: dict[str, Any] = getattr(transcoder, "names", {})  # the JSONTranscoder's transcodings, by name
+
+        def plain(d: dict[str, Any]) -> Any:
+            if len(d) == 2 and "_type_" in d and "_data_" in d:
+                return jsonable(names[d["_type_"]].decode(d["_data_"]))
+            return d
+
+        self._plain = json.JSONDecoder(object_hook=plain)  # stored JSON → the JSON data of the decoded values
 
     def prefetch_keys(self, stored_events: list[Any]) -> None:
         """One query for the keys of a whole batch of notifications (a projection's read), not one per event."""
@@ -222,15 +233,44 @@ class PersonalDataMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         domain_event = super().to_domain_event(stored_event)
         terms = getattr(domain_event, "terms", None)
-        if not isinstance(terms, dict) or SEALED not in terms.get("apprentice", {}):
-            return domain_event
+        if isinstance(terms, dict) and SEALED in terms.get("apprentice", {}):
+            domain_event.__dict__["terms"] = self._unsealed(domain_event.originator_id, terms)
+        return domain_event
+
+    def to_record(self, stored_event: StoredEvent) -> RecordedEvent:
+        """What `event_type` and `event_payload` give of `to_domain_event(stored_event)`, read straight from the
+        stored JSON: a rebuild reads millions of events, and building each domain event only to turn it back
+        into JSON data took a third of its time. Each transcoded value gets the JSON form of what its
+        transcoding decodes, so the two paths cannot drift apart (a test compares them on every event kind)."""
+        state = stored_event.state
+        if self.cipher:
+            state = self.cipher.decrypt(state)
+        if self.compressor:
+            state = self.compressor.decompress(state)
+        data = self._plain.decode(state.decode("utf8"))
+        oid = stored_event.originator_id
+        originator_id = str(oid if isinstance(oid, UUID) else UUID(str(oid)))
+        terms = data.get("terms")
+        if isinstance(terms, dict) and SEALED in terms.get("apprentice", {}):
+            data["terms"] = self._unsealed(originator_id, terms)
+        return RecordedEvent(
+            topic=stored_event.topic,
+            kind=stored_event.topic.rpartition(".")[2],  # the event class's own name, as `event_type` gives
+            originator_id=originator_id,
+            originator_version=stored_event.originator_version,
+            timestamp=datetime.fromisoformat(data["timestamp"]),
+            payload=public_payload(data),
+            domain_event=partial(self.to_domain_event, stored_event),
+        )
+
+    def _unsealed(self, contract_id: UUID | str, terms: dict[str, Any]) -> dict[str, Any]:
+        """The terms with the apprentice's real name and birth date, unless they were erased (no key left)."""
         apprentice = dict(terms["apprentice"])
         sealed = b64decode(apprentice.pop(SEALED))
-        key = self._prefetched.pop(str(domain_event.originator_id), None) or self.keys.get(domain_event.originator_id)
+        key = self._prefetched.pop(str(contract_id), None) or self.keys.get(UUID(str(contract_id)))
         if key is not None:  # not erased: the real values
             apprentice.update(json.loads(_cipher(key).decrypt(sealed)))
-        domain_event.__dict__["terms"] = {**terms, "apprentice": apprentice}
-        return domain_event
+        return {**terms, "apprentice": apprentice}
 
 
 def _event_name(cls: type) -> str:

@@ -128,12 +128,12 @@ def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[st
     wage_changes = WageChangeFeed(outbox_view)
     ledger = Ledger(contracts, wages, clock, funding, outbox)
     ledger.runners = [
-        ProjectionRunner(contracts, wages, wage_input),
-        ProjectionRunner(contracts, clock, clock_input, decode=False),
-        ProjectionRunner(contracts, funding, funding_input),
+        ProjectionRunner(contracts, wages, wage_input, decode="record"),
+        ProjectionRunner(contracts, clock, clock_input, decode="stored"),
+        ProjectionRunner(contracts, funding, funding_input, decode="record"),
     ]
     ledger.outbox_runners = [
-        ProjectionRunner(contracts, outbox, outbox_input),
+        ProjectionRunner(contracts, outbox, outbox_input, decode="record"),
         ProjectionRunner(None, wage_changes, read=wage_changes.read),
     ]
     return ledger

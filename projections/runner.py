@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, StoredEvent
@@ -30,30 +30,36 @@ class Projection(Protocol[T_contra]):
 
 # (position after which to read, how many) → [(position, item or None)], in order
 Reader = Callable[[int | None, int], list[tuple[int, T | None]]]
+# What `translate` is given of each stored event: the domain event, the event as plain data (the mapper's
+# `to_record`: no domain object built), or the stored event itself (its topic and id, nothing decoded).
+Decoding = Literal["event", "record", "stored"]
 
 
 def log_reader(
     app: Application[Any],
     translate: Callable[[Any], T | None],
-    decode: bool = True,
+    decode: Decoding = "event",
     keep: Callable[[StoredEvent], bool] | None = None,
     stop: int | None = None,
 ) -> Reader[T]:
-    """The application's notification log, each recorded event translated for the projection: the domain event,
-    or with `decode=False` the stored event itself (for a projection that needs no more than its topic and id).
-
-    `keep` passes over events without decoding them (None in their place); `stop` is the last position read."""
+    """The application's notification log, each recorded event decoded as `decode` says and translated for the
+    projection. `keep` passes over events without decoding them (None in their place); `stop` is the last
+    position read."""
+    decoder: Callable[[StoredEvent], Any]
+    if decode == "record":
+        decoder = app.mapper.to_record  # type: ignore[attr-defined]  # the ledger's mapper (personal_data)
+    elif decode == "stored":
+        decoder = lambda stored: stored  # noqa: E731
+    else:
+        decoder = app.mapper.to_domain_event
 
     def read(start: int | None, limit: int) -> list[tuple[int, T | None]]:
         notes = app.recorder.select_notifications(start=start, limit=limit, stop=stop, inclusive_of_start=start is None)
         kept = notes if keep is None else [n for n in notes if keep(n)]
-        if not decode:
-            out = {n.id: translate(n) for n in kept}
-        else:
-            prefetch = getattr(app.mapper, "prefetch_keys", None)  # sealed personal data: the batch's keys at once
-            if prefetch is not None:
-                prefetch(kept)
-            out = {n.id: translate(app.mapper.to_domain_event(n)) for n in kept}
+        prefetch = getattr(app.mapper, "prefetch_keys", None)  # sealed personal data: the batch's keys at once
+        if prefetch is not None and decode != "stored":
+            prefetch(kept)
+        out = {n.id: translate(decoder(n)) for n in kept}
         return [(n.id, out.get(n.id)) for n in notes]
 
     return read
@@ -67,7 +73,7 @@ class ProjectionRunner:
         translate: Callable[[Any], T | None] | None = None,
         batch_size: int = 500,
         read: Reader[T] | None = None,
-        decode: bool = True,
+        decode: Decoding = "event",
     ) -> None:
         """Follow `app`'s notification log through `translate`, or any other ordered source given as `read`."""
         self.app = app

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.utils import get_topic
 
 from domain.contract import Contract
+from domain.events import topic_prefix
 
-CONTRACT_EVENT_TOPICS = get_topic(Contract) + "."  # every Contract event class is nested in Contract
+CONTRACT_EVENT_TOPICS = topic_prefix(Contract)
 
 
 @dataclass(frozen=True)

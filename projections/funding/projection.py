@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.errors import DomainError
-from domain.events import event_payload, event_type
+from domain.events import RecordedEvent, topic_prefix
 from domain.funding.engine import DEFAULT_READINGS, FUNDING_FACT_EVENTS, FundingReadings, compute_funding, funding_facts
 from domain.funding.reference import FundingReference, FundingTables
 from domain.funding.report import funding_json
@@ -28,6 +28,7 @@ REFERENCE_KINDS = frozenset(
     {"FundingReferenceSeeded", "NpecRecorded", "NpecFixed", "AmorcageForfaitsRecorded", "FundingParameterRecorded"}
 )
 STATUS_BY_EVENT = {"Signed": "signed", "Filed": "filed", "Terminated": "terminated", "Ended": "ended"}
+FUNDING_REFERENCE_TOPICS = topic_prefix(FundingReference)
 CONTRACT_KINDS = FUNDING_FACT_EVENTS | {"Drafted", "Filed", "FilingDecided", "Ended", "PersonalDataErased"}
 CAUSE_ARTICLES = {
     "Drafted": "L6332-14 I 1°",
@@ -53,19 +54,19 @@ class FundingInput:
     event: Any = None  # the domain event itself, for the reference (replayed on the projection's replica)
 
 
-def funding_input(domain_event: Any) -> FundingInput | None:
-    kind = event_type(domain_event)
+def funding_input(record: RecordedEvent) -> FundingInput | None:
+    kind = record.kind
     if kind not in CONTRACT_KINDS and kind not in REFERENCE_KINDS:
         return None
-    if kind in REFERENCE_KINDS and not isinstance(domain_event, FundingReference.Event):
+    if kind in REFERENCE_KINDS and not record.topic.startswith(FUNDING_REFERENCE_TOPICS):
         return None
     return FundingInput(
         kind,
-        str(domain_event.originator_id),
-        event_payload(domain_event),
-        domain_event.timestamp,
-        f"{domain_event.originator_id}:{domain_event.originator_version}",
-        domain_event if kind in REFERENCE_KINDS else None,
+        record.originator_id,
+        record.payload,
+        record.timestamp,
+        f"{record.originator_id}:{record.originator_version}",
+        record.domain_event() if kind in REFERENCE_KINDS else None,
     )
 
 

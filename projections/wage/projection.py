@@ -14,10 +14,10 @@ from typing import Any
 
 from domain import legal_parameters as law
 from domain.errors import DomainError
-from domain.events import event_payload, event_type
+from domain.events import RecordedEvent
 from domain.personal_data import erased_events, erased_terms
 from domain.terms import parse_terms
-from domain.wage.engine import Schedule, compute_schedule, schedule_json
+from domain.wage.engine import Schedule, compute_schedule, schedule_json_text
 from domain.wage.facts import WAGE_FACT_EVENTS, deep_merge, wage_facts
 from domain.wage.reference import WageReference
 from projections.batches import BatchProjection
@@ -57,17 +57,16 @@ class WageInput:
     event_id: str
 
 
-def wage_input(domain_event: Any) -> WageInput | None:
-    """What the projection reads of a recorded domain event (the translate step of its runner)."""
-    kind = event_type(domain_event)
-    if kind not in WAGE_INPUT_KINDS:
+def wage_input(record: RecordedEvent) -> WageInput | None:
+    """What the projection reads of a recorded event (the translate step of its runner)."""
+    if record.kind not in WAGE_INPUT_KINDS:
         return None
     return WageInput(
-        kind=kind,
-        aggregate_id=str(domain_event.originator_id),
-        payload=event_payload(domain_event),
-        recorded_at=domain_event.timestamp,
-        event_id=f"{domain_event.originator_id}:{domain_event.originator_version}",
+        kind=record.kind,
+        aggregate_id=record.originator_id,
+        payload=record.payload,
+        recorded_at=record.timestamp,
+        event_id=f"{record.originator_id}:{record.originator_version}",
     )
 
 
@@ -230,11 +229,11 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         try:
             schedule = compute_schedule(wage_facts(parse_terms(row.terms), row.events), ref or self.ref)
         except DomainError as e:
-            row.error, row.schedule = e.as_problem(), None
+            row.error, row.schedule_text = e.as_problem(), None
             return None
         if ref is None or ref is self.ref:
             row.error = None
-            row.schedule = schedule_json(schedule)
+            row.schedule_text = schedule_json_text(schedule)
             row.start_date = schedule.start.isoformat()
             row.effective_end = schedule.end.isoformat()
         if ref is None:

@@ -38,8 +38,15 @@ class ContractRow:
     events: list[dict[str, Any]]
     start_date: str = ""
     effective_end: str = ""
-    schedule: list[dict[str, Any]] | None = None
+    # The months as the JSON text the view stores (`schedule_json_text`): written and read as they are, and
+    # decoded only for a reader that looks inside (`schedule`).
+    schedule_text: str | None = None
     error: dict[str, Any] | None = None
+
+    @property
+    def schedule(self) -> list[dict[str, Any]] | None:
+        """The `months` array of interfaces §2, or None if the schedule could not be computed."""
+        return None if self.schedule_text is None else json.loads(self.schedule_text)  # type: ignore[no-any-return]
 
     def to_params(self, updated_at: str) -> tuple[Any, ...]:
         return (
@@ -52,7 +59,7 @@ class ContractRow:
             self.effective_end,
             json.dumps(self.terms),
             json.dumps(self.events),
-            None if self.schedule is None else json.dumps(self.schedule),
+            self.schedule_text,
             None if self.error is None else json.dumps(self.error),
             updated_at,
         )
@@ -70,7 +77,7 @@ class ContractRow:
             json.loads(events),
             start,
             end,
-            None if schedule is None else json.loads(schedule),
+            schedule,
             None if error is None else json.loads(error),
         )
 

@@ -22,10 +22,11 @@ from uuid import NAMESPACE_URL, uuid5
 from eventsourcing.persistence import Tracking
 
 from domain.contract import Contract
-from domain.events import event_payload, event_type
+from domain.events import RecordedEvent, topic_prefix
 from domain.webhooks import TYPE_OF_EVENT, Subscription
 from projections.webhooks.view import SubscriptionRow, WebhookOutboxQueries
 
+CONTRACT_TOPICS, SUBSCRIPTION_TOPICS = topic_prefix(Contract), topic_prefix(Subscription)
 PARTY_EVENTS = frozenset({"Drafted", "TermsCorrected"})
 WAGE_CHANGED = "wage.changed"
 
@@ -45,19 +46,19 @@ class OutboxInput:
     subscription: bool  # a Subscription event (else a contract's)
 
 
-def outbox_input(domain_event: Any) -> OutboxInput | None:
-    kind = event_type(domain_event)
-    is_subscription = isinstance(domain_event, Subscription.Event)
+def outbox_input(record: RecordedEvent) -> OutboxInput | None:
+    kind = record.kind
+    is_subscription = record.topic.startswith(SUBSCRIPTION_TOPICS)
     if not is_subscription and not (
-        isinstance(domain_event, Contract.Event) and (kind in PARTY_EVENTS or kind in TYPE_OF_EVENT)
+        record.topic.startswith(CONTRACT_TOPICS) and (kind in PARTY_EVENTS or kind in TYPE_OF_EVENT)
     ):
         return None
     return OutboxInput(
         kind,
-        str(domain_event.originator_id),
-        domain_event.originator_version,
-        event_payload(domain_event),
-        domain_event.timestamp,
+        record.originator_id,
+        record.originator_version,
+        record.payload,
+        record.timestamp,
         is_subscription,
     )
 

@@ -1,0 +1,104 @@
+"""The mapper's plain-data read of a stored event (`to_record`, what projections replay) says exactly what the
+domain event says: same kind, same payload, same time, for every kind of event the ledger records, sealed
+personal data and encryption at rest included."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eventsourcing.cipher import AESCipher
+
+from domain.events import event_payload, event_type
+from domain.webhooks import Owner
+from ledger.clock import tick
+from ledger.settings import Settings
+from ledger.system import Ledger, bootstrap_ledger
+from tests.conftest import POSTGRES_URL
+from tests.contract_builders import terms
+from tests.system.helpers import running
+
+
+@pytest.fixture(params=["sqlite", "postgres", "postgres+cipher"])
+def ledger_on(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    else:
+        url = f"{POSTGRES_URL}?schema={request.getfixturevalue('postgres_schema')}"
+    cipher_key = AESCipher.create_key(32) if request.param.endswith("cipher") else ""
+    ledger = bootstrap_ledger(Settings(database_url=url, cipher_key=cipher_key))
+    yield ledger
+    ledger.close()
+
+
+def every_kind(ledger: Ledger) -> None:
+    """A log with every kind of event: the lifecycle, the clock's, corrections, erasure, reference data,
+    the funding reference and a webhook subscription."""
+    c = ledger.contracts
+    a = running(ledger, "a", terms(birth="2008-03-15"))
+    b = running(ledger, "b", terms(birth="2004-05-10"))
+    d = running(ledger, "d", terms(birth="2006-02-02"))
+    c.end_probation(a, date(2025, 10, 15))
+    c.change_smc(a, date(2026, 3, 1), Decimal("2100.00"))
+    c.recognise_disability(a, date(2026, 4, 2))
+    c.correct_terms(b, terms(birth="2004-05-11"), "birth date mistyped")
+    c.extend_for_exam_failure(b, date(2027, 7, 1), date(2028, 6, 30))
+    c.terminate(d, date(2026, 1, 15), "resignation")
+    c.erase_personal_data(d)
+    tick(ledger, date(2027, 3, 1))  # age brackets and contract years
+    c.record_smic_revaluation(date(2026, 9, 1), Decimal("12.50"), Decimal("1895.83"), "hypothetical")
+    c.record_lu_cote(date(2026, 10, 1), Decimal("1000.00"), "STATEC")
+    c.record_npec("RNCP12345", None, Decimal("8000"), date(2025, 1, 1), "France compétences")
+    c.subscribe(Owner("employer", "12345678900011"), "http://127.0.0.1:9/hook", ["*"], "payroll")
+
+
+def test_a_record_says_what_the_domain_event_says_for_every_kind(ledger_on: Ledger) -> None:
+    every_kind(ledger_on)
+    app = ledger_on.contracts
+    notes = app.recorder.select_notifications(start=None, limit=10_000)
+    kinds = set()
+    for note in notes:
+        event = app.mapper.to_domain_event(note)
+        record = app.mapper.to_record(note)  # type: ignore[attr-defined]
+        assert record.kind == event_type(event)
+        assert record.payload == event_payload(event), record.kind
+        assert record.timestamp == event.timestamp
+        assert (record.originator_id, record.originator_version) == (str(event.originator_id), note.originator_version)
+        assert type(record.domain_event()) is type(event)
+        kinds.add(record.kind)
+    assert {
+        "Drafted",
+        "Signed",
+        "Filed",
+        "FilingDecided",
+        "ProbationEnded",
+        "SmcChanged",
+        "DisabilityRecognised",
+        "TermsCorrected",
+        "ExamFailedExtended",
+        "Terminated",
+        "PersonalDataErased",
+        "AgeBracketReached",
+        "ContractYearStarted",
+        "SmicRevalued",
+        "LuxembourgCoteRecorded",
+        "NpecRecorded",
+    } <= kinds
+
+
+def test_a_record_unseals_the_apprentices_name_until_it_is_erased(ledger_on: Ledger) -> None:
+    c = ledger_on.contracts
+    kept = running(ledger_on, "kept", terms(apprentice__last_name="Martin"))
+    erased = running(ledger_on, "erased", terms(apprentice__last_name="Durand"))
+    c.erase_personal_data(erased)
+    drafts = {
+        r.originator_id: r
+        for r in map(c.mapper.to_record, c.recorder.select_notifications(start=None, limit=100))  # type: ignore[attr-defined]
+        if r.kind == "Drafted"
+    }
+    assert drafts[str(kept)].payload["terms"]["apprentice"]["last_name"] == "Martin"
+    assert drafts[str(erased)].payload["terms"]["apprentice"]["last_name"] != "Durand"
+    assert "sealed" not in drafts[str(kept)].payload["terms"]["apprentice"]
