@@ -12,13 +12,15 @@ starts over from zero.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +51,21 @@ class RebuildReport:
     @property
     def events_per_second(self) -> float | None:
         return self.events * len(self.projections) / self.seconds if self.seconds else None
+
+
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """A rebuild allocates millions of short-lived objects (events, rows, schedules) and keeps none: at the
+    collector's default thresholds, a collection every 700 allocations cost 15 % of the rebuild. What the
+    process held before is frozen out of the collector's sight; cycles are still collected, less often."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def default_workers(settings: Settings) -> int:
@@ -97,10 +114,11 @@ def _rebuild_here(
     def done() -> int:  # each projection's own position: right whatever order they run in
         return sum(min(r.projection.position() or 0, stop) for r in runners)
 
-    for runner in runners:
-        runner.batch_size = batch
-        while runner.catch_up(limit=batch * 5):
-            progress(done(), total)
+    with few_collections():
+        for runner in runners:
+            runner.batch_size = batch
+            while runner.catch_up(limit=batch * 5):
+                progress(done(), total)
 
 
 def _rebuild_in_workers(
@@ -173,13 +191,14 @@ def _worker(settings: Settings, shard: Shard, names: Sequence[str], stop: int, b
     sys.stdout.buffer.write(READY)
     sys.stdout.flush()
     try:
-        for name, runner in zip(PROJECTIONS, ledger.runners, strict=True):
-            if name not in names:
-                continue
-            runner.projection.take_shard(shard)  # type: ignore[attr-defined]
-            limited = runner.limited(shard.keeps, stop)
-            limited.batch_size = batch
-            limited.catch_up()
+        with few_collections():
+            for name, runner in zip(PROJECTIONS, ledger.runners, strict=True):
+                if name not in names:
+                    continue
+                runner.projection.take_shard(shard)  # type: ignore[attr-defined]
+                limited = runner.limited(shard.keeps, stop)
+                limited.batch_size = batch
+                limited.catch_up()
     finally:
         ledger.close()
 

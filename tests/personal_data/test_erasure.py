@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from base64 import b64encode
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -17,11 +18,13 @@ from uuid import UUID
 import pytest
 from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import MapperDeserialisationError
+from eventsourcing.utils import Environment
 
 from domain.contract import contract_id_for
 from domain.personal_data import ERASED_NAME
 from ledger.application import Contracts
 from ledger.persistence import eventsourcing_env
+from ledger.personal_data import seal, unseal
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from tests.conftest import shares_store
@@ -185,3 +188,17 @@ def test_a_key_left_without_events_is_replaced_by_the_drafts_own(make_ledger: Ca
     ledger.contracts.draft_contract(apprentice_terms(), "orphan", "cfa-1")
     assert ledger.contracts.data_keys.get(cid) != orphan
     assert make_ledger().contracts.read_contract(cid).terms_data["apprentice"]["first_name"] == "Ysolde"
+
+
+def test_a_seal_is_in_the_library_ciphers_format_both_ways() -> None:
+    """Seals written before `seal` existed (by the library's AESCipher) still open, and the reverse."""
+    key = AESCipher.random_bytes(32)
+    library = AESCipher(Environment(env={AESCipher.CIPHER_KEY: b64encode(key).decode()}))
+    assert unseal(key, library.encrypt(b'{"last_name": "Martin"}')) == b'{"last_name": "Martin"}'
+    assert library.decrypt(seal(key, b"Durand")) == b"Durand"
+    tampered = bytearray(seal(key, b"Durand"))
+    tampered[-1] ^= 1
+    with pytest.raises(ValueError, match="damaged"):
+        unseal(key, bytes(tampered))
+    with pytest.raises(ValueError, match="damaged"):
+        unseal(AESCipher.random_bytes(32), seal(key, b"Durand"))

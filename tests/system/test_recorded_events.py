@@ -61,7 +61,7 @@ def test_a_record_says_what_the_domain_event_says_for_every_kind(ledger_on: Ledg
     notes = app.recorder.select_notifications(start=None, limit=10_000)
     kinds = set()
     for note in notes:
-        event = app.mapper.to_domain_event(note)
+        event: Any = app.mapper.to_domain_event(note)
         record = app.mapper.to_record(note)  # type: ignore[attr-defined]
         assert record.kind == event_type(event)
         assert record.payload == event_payload(event), record.kind
