@@ -55,6 +55,11 @@ class ViewRecorder:
         if rows:
             cursor.executemany(self.dialect.sql(statement), [tuple(r) for r in rows])
 
+    def insert_many(self, cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Add rows that cannot be there yet (a duplicate fails the batch as any IntegrityError does)."""
+        marks = ",".join("?" * len(columns))
+        self.run_many(cursor, f"INSERT INTO {{schema}}{table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
     @staticmethod
     def changed_rows(cursor: Any) -> int:
         """Rows the last statement changed (the library's SQLite cursor wraps the sqlite3 one)."""
@@ -137,3 +142,11 @@ class PostgresView(ViewRecorder, PostgresTrackingRecorder):
         super().__init__(datastore, **kwargs)
         self.dialect = _PostgresDialect(datastore.schema)
         self.sql_create_statements.extend(SQL(self.dialect.sql(s)) for s in self.create_statements)  # type: ignore[arg-type, misc]
+
+    def insert_many(self, cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """COPY: a rebuild adds millions of rows, and row-by-row INSERTs cost their Python side 5–10 × more."""
+        if rows:
+            statement = f"COPY {self.dialect.schema_prefix}{table} ({', '.join(columns)}) FROM STDIN"
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)

@@ -20,7 +20,7 @@ from domain.funding.engine import DEFAULT_READINGS, FUNDING_FACT_EVENTS, Funding
 from domain.funding.reference import FundingReference, FundingTables
 from domain.funding.report import funding_json
 from domain.personal_data import erased_events, erased_terms
-from domain.terms import parse_terms
+from domain.terms import ContractTerms, parse_terms
 from projections.batches import BatchProjection
 from projections.funding.view import FundingRow, FundingViewQueries
 
@@ -93,6 +93,7 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
 
     def _load_reference(self) -> None:
         self._memo: dict[str, tuple[Any, int, FundingTables, dict[str, Any]]] = {}
+        self._parsed: dict[str, tuple[dict[str, Any], ContractTerms]] = {}  # contract -> (its terms, parsed), per batch
         self._applied = self.position()
         self.reference: FundingReference | None = None
         if self._applied is not None:
@@ -110,10 +111,12 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
 
     def _new_batch(self) -> _Batch:
         self._memo.clear()
+        self._parsed.clear()
         return _Batch()
 
     def _save(self, cursor: Any, batch: _Batch) -> None:
         self._memo.clear()
+        self._parsed.clear()
         self.view.save(cursor, batch.rows.values(), batch.history, datetime.now(UTC).isoformat(), batch.drafted)
 
     def _apply(self, cursor: Any, item: FundingInput, batch: _Batch) -> None:
@@ -183,7 +186,7 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
             state = memo[3]
         else:
             try:
-                facts = funding_facts(parse_terms(row.terms), row.events)
+                facts = funding_facts(self._parse(row), row.events)
                 state = funding_json(compute_funding(facts, used, self.readings))
             except DomainError as e:
                 state = {"error": e.as_problem()}
@@ -191,6 +194,13 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
         if tables is None:
             row.state = state
         return state
+
+    def _parse(self, row: FundingRow) -> ContractTerms:
+        """The row's drafted terms, parsed once per batch (a draft and its signature are computed in turn)."""
+        parsed = self._parsed.get(row.contract_id)
+        if parsed is None or parsed[0] is not row.terms:
+            parsed = self._parsed[row.contract_id] = (row.terms, parse_terms(row.terms))
+        return parsed[1]
 
     def _note(
         self,

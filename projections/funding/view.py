@@ -65,6 +65,7 @@ class FundingRow:
 
 
 COLUMNS = "contract_id, cfa_id, certification, status, terms, events, state, updated_at"
+COLUMN_NAMES = tuple(c.strip() for c in COLUMNS.split(","))
 
 
 class FundingViewQueries(ViewRecorder):
@@ -79,14 +80,17 @@ class FundingViewQueries(ViewRecorder):
         now: str,
         new: Collection[str] = (),
     ) -> None:
-        """Upsert the rows and replace their lines (`new`: contracts that have none yet), add the history."""
+        """Upsert the rows and replace their lines (`new`: contracts not in the view yet, added at once, with no
+        lines to replace), add the history."""
         rows = list(rows)
+        added = [r.params(now) for r in rows if r.contract_id in new]
+        self.insert_many(cursor, "funding_contracts", COLUMN_NAMES, added)
         self.run_many(
             cursor,
             f"INSERT INTO {{schema}}funding_contracts ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (contract_id)"
             " DO UPDATE SET cfa_id=excluded.cfa_id, certification=excluded.certification, status=excluded.status,"
             " terms=excluded.terms, events=excluded.events, state=excluded.state, updated_at=excluded.updated_at",
-            [r.params(now) for r in rows],
+            [r.params(now) for r in rows if r.contract_id not in new],
         )
         # One statement per contract: the index answers each, whatever the planner's statistics say (an IN list
         # of hundreds of ids, on a table never analysed since it grew, was planned as a whole-table scan).
@@ -95,14 +99,16 @@ class FundingViewQueries(ViewRecorder):
             "DELETE FROM {schema}funding_lines WHERE contract_id = ?",
             [(r.contract_id,) for r in rows if r.contract_id not in new],
         )
-        self.run_many(
+        self.insert_many(
             cursor,
-            "INSERT INTO {schema}funding_lines (contract_id, cfa_id, due_on, kind, payer, cents) VALUES (?,?,?,?,?,?)",
+            "funding_lines",
+            ("contract_id", "cfa_id", "due_on", "kind", "payer", "cents"),
             [line for r in rows for line in r.lines()],
         )
-        self.run_many(
+        self.insert_many(
             cursor,
-            "INSERT INTO {schema}funding_history (contract_id, cause, recorded_at, entry) VALUES (?,?,?,?)",
+            "funding_history",
+            ("contract_id", "cause", "recorded_at", "entry"),
             [(cid, e["cause"], e["recorded_at"], json.dumps(e)) for cid, e in history],
         )
 

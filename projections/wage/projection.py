@@ -75,6 +75,7 @@ class _Batch:
     rows: dict[str, ContractRow] = field(default_factory=dict)
     history: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     reference: list[tuple[str, str, str, str]] = field(default_factory=list)
+    drafted: set[str] = field(default_factory=set)  # contracts new in this batch: not in the view yet
 
 
 class WageProjection(BatchProjection[WageInput, _Batch]):
@@ -109,7 +110,8 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
 
     def _save(self, cursor: Any, batch: _Batch) -> None:
         self._memo.clear()
-        self.view.save(cursor, batch.rows.values(), batch.history, batch.reference, datetime.now(UTC).isoformat())
+        now = datetime.now(UTC).isoformat()
+        self.view.save(cursor, batch.rows.values(), batch.history, batch.reference, now, batch.drafted)
 
     def _apply(self, cursor: Any, item: WageInput, batch: _Batch) -> None:
         if item.kind in REFERENCE_EVENTS:
@@ -121,6 +123,7 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
             row = ContractRow(item.aggregate_id, p.get("cfa_id"), None, "", "drafted", terms, [])
             _name_parties(row, terms)
             batch.rows[item.aggregate_id] = row
+            batch.drafted.add(item.aggregate_id)
             after = self._compute(row)
             self._note(batch, row, "Drafted", date.fromisoformat(terms["start_date"]), None, after, item)
             return

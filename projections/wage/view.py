@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +86,7 @@ COLUMNS = (
     "contract_id, cfa_id, employer_siret, apprentice, status, start_date, effective_end, terms, events,"
     " schedule, error, updated_at"
 )
+COLUMN_NAMES = tuple(c.strip() for c in COLUMNS.split(","))
 UPSERT = (
     f"INSERT INTO {{schema}}wage_contracts ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
     "ON CONFLICT (contract_id) DO UPDATE SET cfa_id=excluded.cfa_id, employer_siret=excluded.employer_siret,"
@@ -106,12 +107,16 @@ class WageViewQueries(ViewRecorder):
         history: Sequence[tuple[str, dict[str, Any]]],
         reference: Sequence[tuple[str, str, str, str]],
         updated_at: str,
+        new: Collection[str] = (),
     ) -> None:
-        self.run_many(cursor, UPSERT, [c.to_params(updated_at) for c in contracts])
-        self.run_many(
+        """Upsert the contracts (`new`: those not in the view yet, added at once), add the history entries."""
+        rows = [c.to_params(updated_at) for c in contracts]
+        self.insert_many(cursor, "wage_contracts", COLUMN_NAMES, [r for r in rows if r[0] in new])
+        self.run_many(cursor, UPSERT, [r for r in rows if r[0] not in new])
+        self.insert_many(
             cursor,
-            "INSERT INTO {schema}wage_history (contract_id, effective_date, cause, recorded_at,"
-            " entry) VALUES (?,?,?,?,?)",
+            "wage_history",
+            ("contract_id", "effective_date", "cause", "recorded_at", "entry"),
             [(cid, e["effective_date"], e["cause"], e["recorded_at"], json.dumps(e)) for cid, e in history],
         )
         self.run_many(
