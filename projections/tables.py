@@ -28,6 +28,9 @@ class _Dialect:
         text = statement.replace("{schema}", self.schema_prefix)
         return text.replace("?", "%s") if self.postgres else text
 
+    def emptying(self, table: str) -> str:
+        return f"DELETE FROM {self.schema_prefix}{table}"  # SQLite truncates a table deleted without WHERE
+
     @staticmethod
     def tuples(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
         return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
@@ -73,7 +76,7 @@ class ViewRecorder:
         """Empty the view's tables and forget its tracking position, in one transaction (a rebuild from zero)."""
         with self.datastore.transaction(commit=True) as cursor:
             for table in tables:
-                self.run(cursor, f"DELETE FROM {{schema}}{table}")
+                cursor.execute(self.dialect.emptying(table))
             self._forget_tracking(cursor, tracking_name)
 
     def analyze(self) -> None:
@@ -135,6 +138,11 @@ class _PostgresDialect(_Dialect):
     def sql(self, statement: str) -> str:
         text = super().sql(statement)
         return text.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+
+    def emptying(self, table: str) -> str:
+        # A DELETE leaves every row dead until a vacuum: rebuild after rebuild, the wage view grew to 1.8 GB for
+        # 21,000 live rows, and each rebuild wrote slower. TRUNCATE is transactional here, and leaves nothing.
+        return f"TRUNCATE {self.schema_prefix}{table}"
 
 
 class PostgresView(ViewRecorder, PostgresTrackingRecorder):

@@ -59,7 +59,7 @@ class MonthWage(NamedTuple):
 
     @property
     def key(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return _month_key(self.year, self.month)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,10 +347,16 @@ def full_month(rate: Rate) -> int:
     return _round_month(rate.rate, 1)
 
 
+@lru_cache(maxsize=65536)  # a few thousand amounts recur over every contract's months
 def money(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
+@lru_cache(maxsize=4096)
+def _month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
 
 
 def pct_number(hundredths: int) -> int | float:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain.errors import DomainError
 from domain.events import RecordedEvent, topic_prefix
@@ -44,8 +44,7 @@ CAUSE_ARTICLES = {
 }
 
 
-@dataclass(frozen=True)
-class FundingInput:
+class FundingInput(NamedTuple):
     kind: str
     aggregate_id: str
     payload: dict[str, Any]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain import legal_parameters as law
 from domain.errors import DomainError
@@ -46,8 +46,7 @@ WAGE_INPUT_KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class WageInput:
+class WageInput(NamedTuple):
     """A recorded event as the wage projection reads it (interfaces §3 payload)."""
 
     kind: str  # event type name, e.g. "Signed", "SmicRevalued"
