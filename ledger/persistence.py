@@ -25,6 +25,7 @@ from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import (
     JSONTranscoder,
     ListenNotifySubscription,
+    Notification,
     StoredEvent,
     Subscription,
     Transcoding,
@@ -32,10 +33,12 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
+from psycopg.sql import SQL, Composable, Identifier
 
 from ledger.personal_data import KeyWritingRecorder
 from ledger.settings import MemoryStore, PostgresStore, Settings, SQLiteStore, ensure_sqlite_parent
 from ledger.sqlite_store import CheckpointingSQLiteFactory
+from projections.shards import CONTRACT_EVENT_TOPICS, Shard
 
 POLL_INTERVAL_SECONDS = 0.1
 SQLITE_LOCK_TIMEOUT_SECONDS = 10
@@ -95,6 +98,47 @@ class KeyWritingPostgresApplicationRecorder(KeyWritingRecorder, PostgresApplicat
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         self.write_data_keys(curs, stored_events)  # pipelined with the events, in their transaction
         super()._insert_events(curs, stored_events, **kwargs)
+
+    def select_shard_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        *,
+        inclusive_of_start: bool = True,
+        shard: Shard,
+    ) -> list[Notification]:
+        """`select_notifications` for a rebuild worker: only its shard's contract events, and every other
+        aggregate's (`Shard.keeps`), chosen by the server. Each worker read the whole log before, the other
+        workers' events too: 10 µs a notification, an eighth of a rebuild."""
+        # uuid.int % count, byte by byte: the 16 bytes weighted by 256^(15-i) mod count (exact, and small).
+        weighted = (
+            SQL("get_byte(uuid_send(originator_id), {})*{}").format(i, pow(256, 15 - i, shard.count)) for i in range(16)
+        )
+        owned = SQL("mod({}, {}) = {}").format(SQL(" + ").join(weighted), shard.count, shard.index)
+        conditions: list[Composable] = [SQL("(NOT starts_with(topic, %s) OR {})").format(owned)]
+        params: list[Any] = [CONTRACT_EVENT_TOPICS]
+        if start is not None:
+            conditions.append(SQL("notification_id >= %s" if inclusive_of_start else "notification_id > %s"))
+            params.append(start)
+        if stop is not None:
+            conditions.append(SQL("notification_id <= %s"))
+            params.append(stop)
+        statement = SQL("SELECT * FROM {}.{} WHERE {} ORDER BY notification_id LIMIT %s").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name), SQL(" AND ").join(conditions)
+        )
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, [*params, limit], prepare=True)
+            return [
+                Notification(
+                    id=row["notification_id"],
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
 
 
 def eventsourcing_env(settings: Settings) -> dict[str, str]:

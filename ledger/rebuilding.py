@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ledger.errors import ApplicationError
@@ -188,6 +189,8 @@ def _start_worker(settings: Settings, shard: Shard, names: list[str], stop: int,
 def _worker(settings: Settings, shard: Shard, names: Sequence[str], stop: int, batch: int) -> None:
     """One rebuild worker: its shard of the contracts, into each projection in turn."""
     ledger = bootstrap_ledger(settings)
+    by_store = getattr(ledger.contracts.recorder, "select_shard_notifications", None)  # PostgreSQL's
+    select = None if by_store is None else partial(by_store, shard=shard)
     sys.stdout.buffer.write(READY)
     sys.stdout.flush()
     try:
@@ -196,7 +199,7 @@ def _worker(settings: Settings, shard: Shard, names: Sequence[str], stop: int, b
                 if name not in names:
                     continue
                 runner.projection.take_shard(shard)  # type: ignore[attr-defined]
-                limited = runner.limited(shard.keeps, stop)
+                limited = runner.limited(shard.keeps, stop, select)
                 limited.batch_size = batch
                 limited.catch_up()
     finally:

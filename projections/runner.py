@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol, TypeVar
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,10 +41,13 @@ def log_reader(
     decode: Decoding = "event",
     keep: Callable[[StoredEvent], bool] | None = None,
     stop: int | None = None,
+    select: Callable[..., Sequence[Notification]] | None = None,
 ) -> Reader[T]:
     """The application's notification log, each recorded event decoded as `decode` says and translated for the
     projection. `keep` passes over events without decoding them (None in their place); `stop` is the last
-    position read."""
+    position read; `select` reads the log instead of the recorder's `select_notifications` (a store may leave
+    out, itself, what `keep` would not keep)."""
+    select = select or app.recorder.select_notifications
     decoder: Callable[[StoredEvent], Any]
     if decode == "record":
         decoder = app.mapper.to_record  # type: ignore[attr-defined]  # the ledger's mapper (personal_data)
@@ -54,7 +57,7 @@ def log_reader(
         decoder = app.mapper.to_domain_event
 
     def read(start: int | None, limit: int) -> list[tuple[int, T | None]]:
-        notes = app.recorder.select_notifications(start=start, limit=limit, stop=stop, inclusive_of_start=start is None)
+        notes = select(start=start, limit=limit, stop=stop, inclusive_of_start=start is None)
         kept = notes if keep is None else [n for n in notes if keep(n)]
         prefetch = getattr(app.mapper, "prefetch_keys", None)  # sealed personal data: the batch's keys at once
         if prefetch is not None and decode != "stored":
@@ -90,10 +93,15 @@ class ProjectionRunner:
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
 
-    def limited(self, keep: Callable[[StoredEvent], bool], stop: int) -> ProjectionRunner:
+    def limited(
+        self,
+        keep: Callable[[StoredEvent], bool],
+        stop: int,
+        select: Callable[..., Sequence[Notification]] | None = None,
+    ) -> ProjectionRunner:
         """The same projection fed with the log's events that `keep` keeps, up to position `stop` (a shard)."""
         assert self.app is not None and self.translate is not None
-        read = log_reader(self.app, self.translate, self.decode, keep, stop)
+        read = log_reader(self.app, self.translate, self.decode, keep, stop, select)
         return ProjectionRunner(self.app, self.projection, batch_size=self.batch_size, read=read)
 
     def catch_up(self, limit: int | None = None) -> int:

@@ -134,3 +134,23 @@ def test_a_rebuild_on_postgresql_leaves_fresh_planner_statistics(postgres_schema
             )
         }
     assert {"wage_contracts", "wage_history", "clock_index", "funding_lines"} <= analysed
+
+
+@pytest.mark.parametrize("count", [2, 3, 5])
+def test_postgresql_chooses_a_shards_events_as_the_shard_does(postgres_schema: str, count: int) -> None:
+    ledger, _ = populated(f"{POSTGRES_URL}?schema={postgres_schema}")
+    try:
+        recorder: Any = ledger.contracts.recorder
+        every = recorder.select_notifications(start=None, limit=10_000)
+        for shard in (Shard(k, count) for k in range(count)):
+            chosen = recorder.select_shard_notifications(start=None, limit=10_000, shard=shard)
+            assert [n.id for n in chosen] == [n.id for n in every if shard.keeps(n)]
+            after = recorder.select_shard_notifications(
+                start=every[3].id, limit=4, shard=shard, inclusive_of_start=False
+            )
+            assert [n.id for n in after] == [n.id for n in every[4:] if shard.keeps(n)][:4]
+        assert {n.id for n in every} == {
+            n.id for k in range(count) for n in recorder.select_shard_notifications(None, 10_000, shard=Shard(k, count))
+        }  # every event is some shard's (reference data: every shard's)
+    finally:
+        ledger.close()
