@@ -23,16 +23,18 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import (
+    InterfaceError,
     JSONTranscoder,
     ListenNotifySubscription,
     Notification,
+    OperationalError,
     StoredEvent,
     Subscription,
     Transcoding,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, retry
 from psycopg.sql import SQL, Composable, Identifier
 
 from ledger.personal_data import KeyWritingRecorder
@@ -99,6 +101,7 @@ class KeyWritingPostgresApplicationRecorder(KeyWritingRecorder, PostgresApplicat
         self.write_data_keys(curs, stored_events)  # pipelined with the events, in their transaction
         super()._insert_events(curs, stored_events, **kwargs)
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's select
     def select_shard_notifications(
         self,
         start: int | None,

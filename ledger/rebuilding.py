@@ -60,6 +60,7 @@ def few_collections() -> Iterator[None]:
     collector's default thresholds, a collection every 700 allocations cost 15 % of the rebuild. What the
     process held before is frozen out of the collector's sight; cycles are still collected, less often."""
     thresholds = gc.get_threshold()
+    gc.collect()
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
     try:
@@ -93,8 +94,8 @@ def rebuild(
     try:
         stop = ledger.contracts.recorder.max_notification_id() or 0
         chosen = [r for name, r in zip(PROJECTIONS, ledger.runners, strict=True) if name in only]
-        for runner in chosen:
-            runner.projection.rebuild()  # type: ignore[attr-defined]
+        for runner in chosen:  # held at once with workers: a follower must not replay into the emptied view
+            runner.projection.rebuild(hold=workers > 1)  # type: ignore[attr-defined]
         total = stop * len(chosen)
         started = time.perf_counter()
         if workers == 1:
@@ -131,9 +132,7 @@ def _rebuild_in_workers(
     batch: int,
     progress: Callable[[int, int], None],
 ) -> None:
-    projections: list[Any] = [r.projection for r in runners]
-    for p in projections:
-        p.view.hold(p.tracking_name)
+    projections: list[Any] = [r.projection for r in runners]  # held since they were emptied (`rebuild`)
     shards = [Shard(k, workers) for k in range(workers)]
     processes: list[subprocess.Popen[bytes]] = []
     for shard in shards:  # one after the other: two bootstraps at once may race on the same DDL
@@ -143,7 +142,8 @@ def _rebuild_in_workers(
             processes[-1].wait()
             _check(processes)
 
-    def done() -> int:  # every shard reads the whole log: a projection is as far as its shards on average
+    def done() -> int:  # every shard covers the whole log: a projection is as far as its shards on average
+        # (on PostgreSQL a shard reads only its own events: its position is its last one, a little below `stop`)
         return sum(
             sum(min(p.view.max_tracking_id(s.tracking_name(p.tracking_name)) or 0, stop) for s in shards) // workers
             for p in projections

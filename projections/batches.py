@@ -36,8 +36,9 @@ class BatchProjection(Generic[Item, Batch]):
     def position(self) -> int | None:
         return self.view.max_tracking_id(self.tracking_name)  # type: ignore[no-any-return]
 
-    def rebuild(self) -> None:
-        self.view.clear(self.tracking_name)
+    def rebuild(self, hold: bool = False) -> None:
+        """Empty the view (`hold`: its followers parked until the rebuild workers are done)."""
+        self.view.clear(self.tracking_name, hold)
         self._load_reference()
 
     def process(self, items: Sequence[tuple[int, Item | None]]) -> None:

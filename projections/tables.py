@@ -10,12 +10,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import OperationalError, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
 
 HELD = 2**62  # a tracking position beyond any notification id: the projection's followers wait
+CLEAR_LOCK_TIMEOUT, CLEAR_ATTEMPTS = "2s", 15  # emptying a view on PostgreSQL (`emptying`)
 
 
 class _Dialect:
@@ -28,8 +29,8 @@ class _Dialect:
         text = statement.replace("{schema}", self.schema_prefix)
         return text.replace("?", "%s") if self.postgres else text
 
-    def emptying(self, table: str) -> str:
-        return f"DELETE FROM {self.schema_prefix}{table}"  # SQLite truncates a table deleted without WHERE
+    def emptying(self, tables: Sequence[str]) -> list[str]:
+        return [f"DELETE FROM {self.schema_prefix}{t}" for t in tables]  # SQLite truncates when there is no WHERE
 
     @staticmethod
     def tuples(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -72,12 +73,26 @@ class ViewRecorder:
         cursor.execute(self.dialect.sql(statement), tuple(params))
         return self.dialect.tuples(cursor.fetchall())
 
-    def clear_tables(self, tracking_name: str, *tables: str) -> None:
-        """Empty the view's tables and forget its tracking position, in one transaction (a rebuild from zero)."""
-        with self.datastore.transaction(commit=True) as cursor:
-            for table in tables:
-                cursor.execute(self.dialect.emptying(table))
-            self._forget_tracking(cursor, tracking_name)
+    def clear(self, tracking_name: str, hold: bool = False) -> None:
+        """Forget everything, tracking included, so the view rebuilds from the first event; `hold`: park the
+        followers at once, in the same transaction (`hold`), so that none replays the log into the emptied
+        view before the rebuild workers fill it."""
+        self.clear_tables(tracking_name, *self.tables, hold=hold)
+
+    def clear_tables(self, tracking_name: str, *tables: str, hold: bool = False) -> None:
+        """Empty the tables and forget the tracking position, in one transaction (a rebuild from zero)."""
+        for attempt in range(1, CLEAR_ATTEMPTS + 1):
+            try:
+                with self.datastore.transaction(commit=True) as cursor:
+                    for statement in self.dialect.emptying(tables):
+                        cursor.execute(statement)
+                    self._forget_tracking(cursor, tracking_name)
+                    if hold:
+                        self._insert_tracking(cursor, Tracking(tracking_name, HELD))  # type: ignore[attr-defined]
+                return
+            except OperationalError:  # PostgreSQL: the tables' lock not had within the lock timeout
+                if attempt == CLEAR_ATTEMPTS:
+                    raise
 
     def analyze(self) -> None:
         """Fresh planner statistics for the view's tables after a bulk write (a rebuild). PostgreSQL gathers
@@ -87,12 +102,6 @@ class ViewRecorder:
             with self.datastore.transaction(commit=True) as cursor:
                 for table in self.tables:
                     self.run(cursor, f"ANALYZE {{schema}}{table}")
-
-    def hold(self, tracking_name: str) -> None:
-        """Park the projection's followers while rebuild workers fill the view: their position becomes HELD,
-        beyond any notification, so they read nothing until `release`."""
-        with self.write(Tracking(tracking_name, HELD)):
-            pass
 
     def release(self, tracking_name: str, position: int | None) -> None:
         """The rebuild workers are done up to `position`: it becomes the projection's one position."""
@@ -139,10 +148,15 @@ class _PostgresDialect(_Dialect):
         text = super().sql(statement)
         return text.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
 
-    def emptying(self, table: str) -> str:
+    def emptying(self, tables: Sequence[str]) -> list[str]:
         # A DELETE leaves every row dead until a vacuum: rebuild after rebuild, the wage view grew to 1.8 GB for
         # 21,000 live rows, and each rebuild wrote slower. TRUNCATE is transactional here, and leaves nothing.
-        return f"TRUNCATE {self.schema_prefix}{table}"
+        # It needs each table alone: while it waits for a long reader, every other reader waits behind it, so
+        # it waits a short while only (then `clear_tables` tries again), for all the tables in one statement.
+        return [
+            f"SET LOCAL lock_timeout = '{CLEAR_LOCK_TIMEOUT}'",
+            f"TRUNCATE {', '.join(self.schema_prefix + t for t in tables)}",
+        ]
 
 
 class PostgresView(ViewRecorder, PostgresTrackingRecorder):

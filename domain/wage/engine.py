@@ -347,8 +347,12 @@ def full_month(rate: Rate) -> int:
     return _round_month(rate.rate, 1)
 
 
-@lru_cache(maxsize=65536)  # a few thousand amounts recur over every contract's months
 def money(cents: int) -> str:
+    return _money(cents)
+
+
+@lru_cache(maxsize=65536)  # a few thousand amounts recur over every contract's months
+def _money(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}{cents // 100}.{cents % 100:02d}"

@@ -55,10 +55,6 @@ class ClockIndexQueries(ViewRecorder):
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
-    def clear(self, tracking_name: str) -> None:
-        """Forget everything, tracking included, so the view rebuilds from the first event."""
-        self.clear_tables(tracking_name, *self.tables)
-
 
 class SQLiteClockIndex(ClockIndexQueries, SQLiteView):
     pass

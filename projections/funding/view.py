@@ -157,10 +157,6 @@ class FundingViewQueries(ViewRecorder):
         )
         return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 
-    def clear(self, tracking_name: str) -> None:
-        """Forget everything, tracking included, so the view rebuilds from the first event."""
-        self.clear_tables(tracking_name, *self.tables)
-
 
 class SQLiteFundingView(FundingViewQueries, SQLiteView):
     pass

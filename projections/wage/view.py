@@ -209,10 +209,6 @@ class WageViewQueries(ViewRecorder):
     def count_history(self) -> int:
         return int(self.query("SELECT COUNT(*) FROM {schema}wage_history")[0][0])
 
-    def clear(self, tracking_name: str) -> None:
-        """Forget everything, tracking included, so the view rebuilds from the first event."""
-        self.clear_tables(tracking_name, *self.tables)
-
 
 class SQLiteWageView(WageViewQueries, SQLiteView):
     pass

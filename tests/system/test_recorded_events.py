@@ -4,6 +4,8 @@ personal data and encryption at rest included."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 
 import pytest
 from eventsourcing.cipher import AESCipher
+from eventsourcing.persistence import MapperDeserialisationError
 
 from domain.events import event_payload, event_type
 from domain.webhooks import Owner
@@ -102,3 +105,30 @@ def test_a_record_unseals_the_apprentices_name_until_it_is_erased(ledger_on: Led
     assert drafts[str(kept)].payload["terms"]["apprentice"]["last_name"] == "Martin"
     assert drafts[str(erased)].payload["terms"]["apprentice"]["last_name"] != "Durand"
     assert "sealed" not in drafts[str(kept)].payload["terms"]["apprentice"]
+
+
+def test_a_record_read_with_its_batchs_keys_prefetched_is_the_same(ledger_on: Ledger) -> None:
+    """The runner's path: one query for a batch's data keys, then each record unsealed with its own."""
+    every_kind(ledger_on)
+    app: Any = ledger_on.contracts
+    notes = app.recorder.select_notifications(start=None, limit=10_000)
+    app.mapper.prefetch_keys(notes)
+    prefetched = [app.mapper.to_record(n) for n in notes]
+    assert [r.payload for r in prefetched] == [event_payload(app.mapper.to_domain_event(n)) for n in notes]
+
+
+def test_an_event_of_an_older_class_version_is_read_through_the_librarys_upcasting(tmp_path: Path) -> None:
+    ledger = bootstrap_ledger(Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
+    try:
+        running(ledger, "a", terms())
+        app: Any = ledger.contracts
+        signed = next(n for n in app.recorder.select_notifications(None, 100) if n.topic.endswith(".Signed"))
+        state = json.loads(signed.state)
+        stored = replace(signed, state=json.dumps({**state, "class_version": 1}).encode())
+        record = app.mapper.to_record(stored)
+        assert "class_version" not in record.payload
+        assert record.payload == event_payload(app.mapper.to_domain_event(signed))
+        with pytest.raises(MapperDeserialisationError, match="Signed"):
+            app.mapper.to_record(replace(signed, state=b"{not json"))
+    finally:
+        ledger.close()

@@ -3,10 +3,12 @@ projections built event by event, followers held meanwhile, and the log recorded
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
+import threading
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +18,7 @@ from uuid import UUID
 import pytest
 
 from ledger.errors import ApplicationError
-from ledger.rebuilding import rebuild
+from ledger.rebuilding import few_collections, rebuild
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from projections.shards import Shard
@@ -82,7 +84,8 @@ def test_followers_wait_while_workers_rebuild_then_apply_what_was_recorded_since
     ledger, ids = populated(url)
     try:
         wages: Any = ledger.wages
-        wages.view.hold(wages.tracking_name)  # as a rebuild does before starting its workers
+        wages.rebuild(hold=True)  # as a rebuild with workers does: emptied and held in one transaction
+        assert wages.position() == HELD and ledger.wage_view.contract(str(ids[0])) is None
         late = running(ledger, "late", terms(birth="2004-04-04"))
         assert ledger.wage_runner.catch_up() == 0 and wages.position() == HELD  # held: nothing applied
         assert ledger.wage_view.contract(str(late)) is None
@@ -152,5 +155,30 @@ def test_postgresql_chooses_a_shards_events_as_the_shard_does(postgres_schema: s
         assert {n.id for n in every} == {
             n.id for k in range(count) for n in recorder.select_shard_notifications(None, 10_000, shard=Shard(k, count))
         }  # every event is some shard's (reference data: every shard's)
+    finally:
+        ledger.close()
+
+
+def test_a_rebuild_collects_garbage_less_often_and_gives_the_collector_back_as_it_was() -> None:
+    before = gc.get_threshold()
+    with few_collections():
+        assert gc.get_threshold()[0] > before[0] and gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_emptying_a_view_waits_for_a_long_reader_in_short_tries_then_empties_it(postgres_schema: str) -> None:
+    ledger, ids = populated(f"{POSTGRES_URL}?schema={postgres_schema}")
+    try:
+        with _connect() as reader:
+            reader.autocommit = False
+            reader.execute(f'SELECT count(*) FROM "{postgres_schema}".wage_contracts')  # holds its lock
+            cleared = threading.Thread(target=ledger.wages.rebuild)
+            cleared.start()
+            cleared.join(timeout=3)  # past one lock timeout: it is trying again, not failing
+            assert cleared.is_alive()
+            reader.rollback()
+        cleared.join(timeout=10)
+        assert not cleared.is_alive() and ledger.wage_view.contract(str(ids[0])) is None
+        assert ledger.wages.position() is None
     finally:
         ledger.close()
