@@ -56,11 +56,13 @@ def log_reader(
     else:
         decoder = app.mapper.to_domain_event
 
+    # Sealed personal data: the keys of a batch's events read at once (nothing to unseal in stored events).
+    prefetch = getattr(app.mapper, "prefetch_keys", None) if decode != "stored" else None
+
     def read(start: int | None, limit: int) -> list[tuple[int, T | None]]:
         notes = select(start=start, limit=limit, stop=stop, inclusive_of_start=start is None)
         kept = notes if keep is None else [n for n in notes if keep(n)]
-        prefetch = getattr(app.mapper, "prefetch_keys", None)  # sealed personal data: the batch's keys at once
-        if prefetch is not None and decode != "stored":
+        if prefetch is not None:
             prefetch(kept)
         out = {n.id: translate(decoder(n)) for n in kept}
         return [(n.id, out.get(n.id)) for n in notes]

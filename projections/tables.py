@@ -75,8 +75,8 @@ class ViewRecorder:
 
     def clear(self, tracking_name: str, hold: bool = False) -> None:
         """Forget everything, tracking included, so the view rebuilds from the first event; `hold`: park the
-        followers at once, in the same transaction (`hold`), so that none replays the log into the emptied
-        view before the rebuild workers fill it."""
+        followers in the same transaction, so that none replays the log into the emptied view before the
+        rebuild workers fill it."""
         self.clear_tables(tracking_name, *self.tables, hold=hold)
 
     def clear_tables(self, tracking_name: str, *tables: str, hold: bool = False) -> None:
@@ -90,7 +90,7 @@ class ViewRecorder:
                     if hold:
                         self._insert_tracking(cursor, Tracking(tracking_name, HELD))  # type: ignore[attr-defined]
                 return
-            except OperationalError:  # PostgreSQL: the tables' lock not had within the lock timeout
+            except OperationalError:  # the tables' locks not had in time (PostgreSQL's lock timeout, SQLite's)
                 if attempt == CLEAR_ATTEMPTS:
                     raise
 

@@ -194,7 +194,7 @@ class WageViewQueries(ViewRecorder):
         tables = "{schema}wage_contracts w LEFT JOIN {schema}clock_index c ON c.contract_id = w.contract_id"
         condition = " AND ".join(where)
         total = int(self.query(f"SELECT COUNT(*) FROM {tables} WHERE {condition}", params)[0][0])
-        columns = ", ".join(f"w.{c.strip()}" for c in COLUMNS.split(","))
+        columns = ", ".join(f"w.{c}" for c in COLUMN_NAMES)
         rows = self.query(
             f"SELECT {columns}, c.next_due, c.next_kind FROM {tables} WHERE {condition}"
             " ORDER BY w.start_date DESC, w.contract_id LIMIT ? OFFSET ?",

@@ -21,12 +21,12 @@ from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.persistence import Tracking
 
-from domain.contract import Contract
 from domain.events import RecordedEvent, topic_prefix
 from domain.webhooks import TYPE_OF_EVENT, Subscription
+from projections.shards import CONTRACT_EVENT_TOPICS
 from projections.webhooks.view import SubscriptionRow, WebhookOutboxQueries
 
-CONTRACT_TOPICS, SUBSCRIPTION_TOPICS = topic_prefix(Contract), topic_prefix(Subscription)
+SUBSCRIPTION_TOPICS = topic_prefix(Subscription)
 PARTY_EVENTS = frozenset({"Drafted", "TermsCorrected"})
 WAGE_CHANGED = "wage.changed"
 
@@ -50,7 +50,7 @@ def outbox_input(record: RecordedEvent) -> OutboxInput | None:
     kind = record.kind
     is_subscription = record.topic.startswith(SUBSCRIPTION_TOPICS)
     if not is_subscription and not (
-        record.topic.startswith(CONTRACT_TOPICS) and (kind in PARTY_EVENTS or kind in TYPE_OF_EVENT)
+        record.topic.startswith(CONTRACT_EVENT_TOPICS) and (kind in PARTY_EVENTS or kind in TYPE_OF_EVENT)
     ):
         return None
     return OutboxInput(
