@@ -9,10 +9,12 @@ R6332-25 schedule, a new cap or minoration. `FundingTables` is the engine's read
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -267,6 +269,21 @@ class FundingTables:
             tuple(law.FundingParameter(p["name"], p["value"], p["applies_from"], p["article"]) for p in parameters),
             tuple(Npec(**n) for n in npecs),
         )
+
+    @cached_property
+    def breakpoints(self) -> tuple[date, ...]:
+        """Every date from which a lookup can answer differently: an entry starts applying or becomes known."""
+        dates = {s.applies_from for s in self.schedules} | {f.applies_from for f in self.forfaits}
+        dates |= {p.applies_from for p in self.parameters} | {n.applies_from for n in self.npecs}
+        dates |= {n.decided_on for n in self.npecs if n.decided_on is not None}
+        return tuple(sorted(dates))
+
+    def same_lookups(self, a: date, b: date) -> bool:
+        """Whether every lookup answers the same for a contract concluded on `a` as on `b` (known on that day):
+        each one keeps the entries from on or before the date, so only a breakpoint in (min, max] tells them apart."""
+        low, high = min(a, b), max(a, b)
+        i = bisect_right(self.breakpoints, low)
+        return i == len(self.breakpoints) or self.breakpoints[i] > high
 
     def with_npecs(self, *npecs: Npec) -> FundingTables:
         return FundingTables(self.schedules, self.forfaits, self.parameters, (*self.npecs, *npecs))

@@ -11,16 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidTerms
 from domain.events import RecordedEvent, topic_prefix
-from domain.funding.engine import DEFAULT_READINGS, FUNDING_FACT_EVENTS, FundingReadings, compute_funding, funding_facts
+from domain.funding.engine import (
+    DEFAULT_READINGS,
+    FUNDING_FACT_EVENTS,
+    NOT_FUNDED,
+    FundingReadings,
+    compute_funding,
+    funding_facts,
+)
 from domain.funding.reference import FundingReference, FundingTables
 from domain.funding.report import funding_json
 from domain.personal_data import erased_events, erased_terms
-from domain.terms import ContractTerms, parse_terms
+from domain.terms import ContractTerms, parse_date, parse_terms
 from projections.batches import BatchProjection
 from projections.funding.view import FundingRow, FundingViewQueries
 
@@ -166,7 +173,8 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
             row.events.append({"type": item.kind, **item.payload})
             if item.kind == "TermsCorrected":
                 row.certification = self._terms(row).get("training", {}).get("diploma_code")
-            self._note(batch, row, item, before, self._compute(row))
+            after = self._signed(row, before, item.payload) if item.kind == "Signed" else None
+            self._note(batch, row, item, before, after or self._compute(row))
         elif item.kind == "FilingDecided" and row.status == "refused":
             self._note(batch, row, item, row.state, None)
 
@@ -192,6 +200,26 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
             self._memo[row.contract_id] = (row.terms, len(row.events), used, state)
         if tables is None:
             row.state = state
+        return state
+
+    def _signed(self, row: FundingRow, before: dict[str, Any] | None, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """The state after a first signature, without recomputing it when that is safe (None: compute it).
+
+        A signature only fixes the conclusion date, and the engine reads that date through the tables' lookups
+        (and prints it): when no table entry starts between the provisional date and the signature, the funding
+        is the draft's with the new date. That halves the engine's work in a rebuild. A not-funded state may
+        cite the date in its reasons, so it is recomputed."""
+        if before is None or "error" in before or before["mode"] == NOT_FUNDED or not before["conclusion_provisional"]:
+            return None
+        try:
+            signed_on = parse_date(payload.get("on"), "on")
+        except InvalidTerms:
+            return None  # the full computation reports it
+        if not self.tables.same_lookups(date.fromisoformat(before["concluded_on"]), signed_on):
+            return None
+        state = {**before, "concluded_on": signed_on.isoformat(), "conclusion_provisional": False}
+        self._memo[row.contract_id] = (row.terms, len(row.events), self.tables, state)
+        row.state = state
         return state
 
     def _parse(self, row: FundingRow) -> ContractTerms:

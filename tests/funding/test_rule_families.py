@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from domain.funding.engine import EMPLOYER
+from domain.funding.reference import FundingTables, Npec
 from tests.funding.test_worked_examples import SIGNED_AUGUST, D, branch_npec, bts, funding, lines
 
 
@@ -57,3 +59,15 @@ def test_a_2019_contract_follows_the_50_25_25_schedule_and_started_months() -> N
         ("2021-03-01", "month 7", "1750.00"),
         ("2021-06-01", "month 10", "1750.00"),
     ]
+
+
+def test_two_conclusion_dates_share_every_lookup_unless_an_entry_starts_after_the_first_and_by_the_second() -> None:
+    tables = FundingTables.seed().with_npecs(
+        Npec("32031309", None, Decimal(7400), date(2024, 3, 1), "décret", date(2024, 5, 15))
+    )
+    assert tables.same_lookups(date(2024, 3, 1), date(2024, 5, 14))
+    assert tables.same_lookups(date(2024, 5, 14), date(2024, 3, 1))  # in either order
+    assert not tables.same_lookups(date(2024, 2, 29), date(2024, 3, 1))  # the NPEC applies from the 1st
+    assert not tables.same_lookups(date(2024, 5, 14), date(2024, 5, 15))  # and is known from its decision
+    assert tables.same_lookups(date(2025, 9, 1), date(2030, 1, 1))  # nothing starts after the last entry
+    assert not tables.same_lookups(date(2025, 6, 30), date(2025, 7, 1))  # the seeded schedule of 1 Jul 2025

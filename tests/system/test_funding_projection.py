@@ -100,3 +100,40 @@ def test_a_rebuild_from_zero_gives_the_same_funding(ledger: Ledger) -> None:
     ledger.sync()
     after = [(ledger.funding_view.state(str(c)), ledger.funding_view.history(str(c))) for c in ids]
     assert after == before  # the same state and the same history, entry for entry
+
+
+def test_a_signature_gives_the_funding_computed_from_scratch_on_either_side_of_every_table_change(
+    ledger: Ledger,
+) -> None:
+    # The projection reuses the draft's funding at the signature when no table entry starts in between:
+    # signatures just before, on and after each breakpoint (schedule of 1 Jul 2025, cross-border from
+    # 1 Sep 2025, an NPEC and a decree fixing one) must give what the engine computes from the events.
+    c = ledger.contracts
+    c.record_npec(BTS, "0843", Decimal(7000), D("2025-03-01"), "illustrative")
+    c.fix_npec(OTHER, Decimal(7400), D("2025-09-01"), D("2025-09-10"), "décret (illustrative)")
+    cases: list[tuple[dict[str, Any], str]] = []
+    for start, signatures in (
+        ("2025-07-01", ("2025-06-30", "2025-07-01", "2025-06-01")),
+        ("2025-09-01", ("2025-08-31", "2025-09-01", "2025-07-15")),
+        ("2025-03-03", ("2025-02-28", "2025-03-01", "2025-03-03")),
+        ("2025-09-15", ("2025-09-09", "2025-09-10", "2025-09-15")),
+    ):
+        end = f"{int(start[:4]) + 2}{start[4:8]}28"
+        for signed in signatures:
+            cases += [(bts(start=start, end=end), signed), (bts(OTHER, start=start, end=end), signed)]
+            t = bts(OTHER, start=start, end=end)
+            t["cross_border"] = {"country": "DE", "practical_part_abroad": True, "formation": "BTS"}
+            t["employer"].update(siret=None, idcc=None, country="DE")
+            cases.append((t, signed))
+    ids = []
+    for i, (t, signed) in enumerate(cases):
+        cid = c.draft_contract(t, f"k{i}", "cfa-1").contract_id
+        if i % 2:
+            ledger.sync()  # the draft's funding then comes from the view, not from the batch
+        c.sign(cid, D(signed))
+        ids.append(cid)
+    ledger.sync()
+    for cid in ids:
+        state = ledger.funding_view.state(str(cid))
+        assert state == funding_json(c.contract_funding(cid)), cid
+        assert state is not None and state["conclusion_provisional"] is False
