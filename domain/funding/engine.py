@@ -63,7 +63,9 @@ DEFAULT_READINGS = FundingReadings()
 @dataclass(frozen=True)
 class FundingFacts:
     wage: WageFacts  # terms (after corrections), planned end (after extension), disability, termination
-    concluded_on: date  # the signature; the start date until the contract is signed
+    # The signature; the start date until the contract is signed. Read only through the tables' lookups (and
+    # printed): the funding projection relies on it to reuse a draft's funding at its signature (same_lookups).
+    concluded_on: date
     conclusion_known: bool
     probation_ended_on: date | None
 
