@@ -41,6 +41,12 @@ def topic_prefix(aggregate: type) -> str:
     return get_topic(aggregate) + "."
 
 
+def topic_kind(topic: str) -> str:
+    """The public event name of a stored event's topic (`mod:Contract.Signed` → "Signed"), as `event_type`
+    gives it of the decoded event."""
+    return topic.rpartition(".")[2]
+
+
 def event_type(domain_event: object) -> str:
     """The public event name ("Drafted", "Signed", ...): the event class's own name."""
     return type(domain_event).__name__

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import Cipher, Mapper, MapperDeserialisationError, StoredEvent, Transcoder
 
-from domain.events import RecordedEvent, event_payload, event_type, jsonable, public_payload
+from domain.events import RecordedEvent, event_payload, event_type, jsonable, public_payload, topic_kind
 from domain.personal_data import PERSONAL_FIELDS, erased_terms
 
 SEALED = "sealed"
@@ -294,7 +294,7 @@ class PersonalDataMapper(Mapper[UUID]):
             data["terms"] = self._unsealed(originator_id, terms)
         return RecordedEvent(
             topic=stored_event.topic,
-            kind=stored_event.topic.rpartition(".")[2],  # the event class's own name, as `event_type` gives
+            kind=topic_kind(stored_event.topic),
             originator_id=originator_id,
             originator_version=stored_event.originator_version,
             timestamp=datetime.fromisoformat(data["timestamp"]),

@@ -23,11 +23,11 @@ from ledger.listener import SAFETY_POLL_SECONDS, NotifyListener, listen_if_postg
 from ledger.settings import Settings
 from projections.clock.projection import ClockIndexProjection, clock_input
 from projections.clock.view import ClockIndexQueries, PostgresClockIndex, SQLiteClockIndex
-from projections.funding.projection import FundingProjection, funding_input
+from projections.funding.projection import FUNDING_INPUT_KINDS, FundingProjection, funding_input
 from projections.funding.view import FundingViewQueries, PostgresFundingView, SQLiteFundingView
 from projections.runner import ProjectionRunner
 from projections.views import build_view, view_env, view_factory
-from projections.wage.projection import WageProjection, wage_input
+from projections.wage.projection import WAGE_INPUT_KINDS, WageProjection, wage_input
 from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries
 from projections.webhooks.projection import WageChangeFeed, WebhookOutboxProjection, outbox_input
 from projections.webhooks.view import PostgresWebhookOutbox, SQLiteWebhookOutbox, WebhookOutboxQueries
@@ -128,9 +128,9 @@ def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[st
     wage_changes = WageChangeFeed(outbox_view)
     ledger = Ledger(contracts, wages, clock, funding, outbox)
     ledger.runners = [
-        ProjectionRunner(contracts, wages, wage_input, decode="record"),
+        ProjectionRunner(contracts, wages, wage_input, decode="record", kinds=WAGE_INPUT_KINDS),
         ProjectionRunner(contracts, clock, clock_input, decode="stored"),
-        ProjectionRunner(contracts, funding, funding_input, decode="record"),
+        ProjectionRunner(contracts, funding, funding_input, decode="record", kinds=FUNDING_INPUT_KINDS),
     ]
     ledger.outbox_runners = [
         ProjectionRunner(contracts, outbox, outbox_input, decode="record"),

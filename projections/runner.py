@@ -17,6 +17,8 @@ from typing import Any, Literal, Protocol, TypeVar
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
 
+from domain.events import topic_kind
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
@@ -42,11 +44,13 @@ def log_reader(
     keep: Callable[[StoredEvent], bool] | None = None,
     stop: int | None = None,
     select: Callable[..., Sequence[Notification]] | None = None,
+    kinds: frozenset[str] | None = None,
 ) -> Reader[T]:
     """The application's notification log, each recorded event decoded as `decode` says and translated for the
     projection. `keep` passes over events without decoding them (None in their place); `stop` is the last
     position read; `select` reads the log instead of the recorder's `select_notifications` (a store may leave
-    out, itself, what `keep` would not keep)."""
+    out, itself, what `keep` would not keep). Events of kinds not in `kinds` (None: all) are passed over
+    undecoded as well: decoding is most of the cost of reading the log."""
     select = select or app.recorder.select_notifications
     decoder: Callable[[StoredEvent], Any]
     if decode == "record":
@@ -62,6 +66,8 @@ def log_reader(
     def read(start: int | None, limit: int) -> list[tuple[int, T | None]]:
         notes = select(start=start, limit=limit, stop=stop, inclusive_of_start=start is None)
         kept = notes if keep is None else [n for n in notes if keep(n)]
+        if kinds is not None:
+            kept = [n for n in kept if topic_kind(n.topic) in kinds]
         if prefetch is not None:
             prefetch(kept)
         out = {n.id: translate(decoder(n)) for n in kept}
@@ -79,14 +85,16 @@ class ProjectionRunner:
         batch_size: int = 500,
         read: Reader[T] | None = None,
         decode: Decoding = "event",
+        kinds: frozenset[str] | None = None,
     ) -> None:
-        """Follow `app`'s notification log through `translate`, or any other ordered source given as `read`."""
+        """Follow `app`'s notification log through `translate`, or any other ordered source given as `read`.
+        `kinds`: the only event kinds `translate` keeps; the others are passed over without being decoded."""
         self.app = app
         self.projection = projection
-        self.translate, self.decode = translate, decode
+        self.translate, self.decode, self.kinds = translate, decode, kinds
         if read is None:
             assert app is not None and translate is not None
-            read = log_reader(app, translate, decode)
+            read = log_reader(app, translate, decode, kinds=kinds)
         self.read = read
         self.batch_size = batch_size
         self._stop = threading.Event()
@@ -103,7 +111,7 @@ class ProjectionRunner:
     ) -> ProjectionRunner:
         """The same projection fed with the log's events that `keep` keeps, up to position `stop` (a shard)."""
         assert self.app is not None and self.translate is not None
-        read = log_reader(self.app, self.translate, self.decode, keep, stop, select)
+        read = log_reader(self.app, self.translate, self.decode, keep, stop, select, self.kinds)
         return ProjectionRunner(self.app, self.projection, batch_size=self.batch_size, read=read)
 
     def catch_up(self, limit: int | None = None) -> int:

@@ -37,6 +37,7 @@ REFERENCE_KINDS = frozenset(
 STATUS_BY_EVENT = {"Signed": "signed", "Filed": "filed", "Terminated": "terminated", "Ended": "ended"}
 FUNDING_REFERENCE_TOPICS = topic_prefix(FundingReference)
 CONTRACT_KINDS = FUNDING_FACT_EVENTS | {"Drafted", "Filed", "FilingDecided", "Ended", "PersonalDataErased"}
+FUNDING_INPUT_KINDS = frozenset(CONTRACT_KINDS | REFERENCE_KINDS)  # every kind `funding_input` may keep
 CAUSE_ARTICLES = {
     "Drafted": "L6332-14 I 1°",
     "Signed": "L6332-14 (NPEC in force at the conclusion)",
@@ -62,7 +63,7 @@ class FundingInput(NamedTuple):
 
 def funding_input(record: RecordedEvent) -> FundingInput | None:
     kind = record.kind
-    if kind not in CONTRACT_KINDS and kind not in REFERENCE_KINDS:
+    if kind not in FUNDING_INPUT_KINDS:
         return None
     if kind in REFERENCE_KINDS and not record.topic.startswith(FUNDING_REFERENCE_TOPICS):
         return None

@@ -37,7 +37,7 @@ SMIC, LU_COTE = "smic", "lu_cote"
 REVALUATION_CHUNK = 2_000  # contracts recomputed and written at a time when the reference changes
 REFERENCE_EVENTS = frozenset({"ReferenceDataSeeded", "SmicRevalued", "LuxembourgCoteRecorded"})
 # Every event kind the projection reads; the others (master rosters, notices) never reach it.
-WAGE_INPUT_KINDS = (
+WAGE_INPUT_KINDS = frozenset(
     REFERENCE_EVENTS
     | TIMELINE_EVENTS
     | WAGE_FACT_EVENTS
