@@ -265,7 +265,7 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         """The drafted terms and the wage facts recorded since: from the cache when `version` is known."""
         if version is not None and (cached := self._facts_cache.get((contract_id, version))) is not None:
             return cached
-        events = list(self.events.get(contract_id))
+        events = list(self.events.get(contract_id, lte=version))  # that version's facts, even if it moved since
         if not events or event_type(events[0]) != "Drafted":
             raise ContractNotFound(f"no contract {contract_id}", field="contract_id")
         return self._remember_facts(contract_id, events)
@@ -292,10 +292,13 @@ class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication
         more often than anything changes a contract or the SMIC."""
         self.current_wage_reference()  # brings the reference cache up to date: its version is in the key
         assert self._reference_cache is not None
-        key = (contract.id, contract.version, self._reference_cache[0])
+        reference_version, reference = self._reference_cache
+        key = (contract.id, contract.version, reference_version)
         months = self._months_cache.get(key)
         if months is None:
-            months = months_json(schedule_json(self.wage_schedule(contract.id)))
+            # The facts of the version in hand: usually cached when the contract was read, so no second fetch.
+            facts = self._current_wage_facts(contract.id, contract.version)
+            months = months_json(schedule_json(compute_schedule(wage_facts(*facts), reference)))
             self._months_cache.put(key, months)
         return months
 

@@ -65,6 +65,27 @@ def test_a_contract_just_changed_is_read_back_without_a_fetch(
     assert reads.count == 0
 
 
+def test_the_first_wage_read_of_a_contract_read_from_the_store_fetches_nothing_more(
+    backend: dict[str, str],
+    make_app: Callable[[], Contracts],
+    counting: Callable[[Contracts], CountingReads],
+) -> None:
+    if not shares_store(backend):
+        pytest.skip("an in-memory store is private to its process")
+    writer, reader = make_app(), make_app()
+    cid = writer.draft_contract(terms(birth="2000-11-20"), "k").contract_id
+    writer.sign(cid, date(2026, 8, 20))
+    writer.change_smc(cid, date(2026, 9, 1), Decimal("2000.00"))
+    other = writer.draft_contract(terms(), "other").contract_id
+    reader.current_months(reader.read_contract(other))  # brings the reader's reference data up to date
+    contract = reader.read_contract(cid)  # its history is fetched once, wage facts included
+    reads = counting(reader)
+    months = reader.current_months(contract)
+    assert reads.count == 0
+    assert months == writer.current_months(writer.read_contract(cid))
+    assert next(str(m["amount"]) for m in months if m["month"] == "2026-09") == "1220.00"
+
+
 def test_a_change_recorded_by_another_process_is_seen_by_the_next_read(
     backend: dict[str, str], make_app: Callable[[], Contracts]
 ) -> None:
