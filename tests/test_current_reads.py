@@ -38,6 +38,14 @@ def counting() -> Iterator[Callable[[Contracts], CountingReads]]:
     yield CountingReads
 
 
+@pytest.fixture
+def reader_and_writer(backend: dict[str, str], make_app: Callable[[], Contracts]) -> tuple[Contracts, Contracts]:
+    """Two processes' applications on one store: one reads, the other writes behind its back."""
+    if not shares_store(backend):
+        pytest.skip("an in-memory store is private to its process")
+    return make_app(), make_app()
+
+
 def test_reading_a_contract_again_fetches_nothing_when_nothing_was_recorded(
     make_app: Callable[[], Contracts], counting: Callable[[Contracts], CountingReads]
 ) -> None:
@@ -66,13 +74,9 @@ def test_a_contract_just_changed_is_read_back_without_a_fetch(
 
 
 def test_the_first_wage_read_of_a_contract_read_from_the_store_fetches_nothing_more(
-    backend: dict[str, str],
-    make_app: Callable[[], Contracts],
-    counting: Callable[[Contracts], CountingReads],
+    reader_and_writer: tuple[Contracts, Contracts], counting: Callable[[Contracts], CountingReads]
 ) -> None:
-    if not shares_store(backend):
-        pytest.skip("an in-memory store is private to its process")
-    writer, reader = make_app(), make_app()
+    reader, writer = reader_and_writer
     cid = writer.draft_contract(terms(birth="2000-11-20"), "k").contract_id
     writer.sign(cid, date(2026, 8, 20))
     writer.change_smc(cid, date(2026, 9, 1), Decimal("2000.00"))
@@ -87,11 +91,9 @@ def test_the_first_wage_read_of_a_contract_read_from_the_store_fetches_nothing_m
 
 
 def test_a_change_recorded_by_another_process_is_seen_by_the_next_read(
-    backend: dict[str, str], make_app: Callable[[], Contracts]
+    reader_and_writer: tuple[Contracts, Contracts],
 ) -> None:
-    if not shares_store(backend):
-        pytest.skip("an in-memory store is private to its process")
-    reader, writer = make_app(), make_app()
+    reader, writer = reader_and_writer
     cid = reader.draft_contract(terms(), "k").contract_id
     assert reader.read_contract(cid).version == 1
     writer.sign(cid, date(2026, 8, 20))
@@ -113,13 +115,9 @@ def test_a_write_to_another_aggregate_leaves_the_copy_in_hand_valid(
 
 
 def test_a_write_by_another_process_drops_exactly_that_copy(
-    backend: dict[str, str],
-    make_app: Callable[[], Contracts],
-    counting: Callable[[Contracts], CountingReads],
+    reader_and_writer: tuple[Contracts, Contracts], counting: Callable[[Contracts], CountingReads]
 ) -> None:
-    if not shares_store(backend):
-        pytest.skip("an in-memory store is private to its process")
-    reader, writer = make_app(), make_app()
+    reader, writer = reader_and_writer
     changed = reader.draft_contract(terms(), "a").contract_id
     untouched = reader.draft_contract(terms(), "b").contract_id
     reader.read_contract(changed), reader.read_contract(untouched)
@@ -174,12 +172,10 @@ def test_reads_in_one_request_share_one_catch_up_and_a_later_request_catches_up_
 
 
 def test_a_bulk_load_since_the_last_read_starts_the_copies_afresh(
-    backend: dict[str, str], make_app: Callable[[], Contracts], monkeypatch: pytest.MonkeyPatch
+    reader_and_writer: tuple[Contracts, Contracts], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not shares_store(backend):
-        pytest.skip("an in-memory store is private to its process")
-    monkeypatch.setattr("ledger.current_reads.CATCH_UP_LIMIT", 3)
-    reader, writer = make_app(), make_app()
+    monkeypatch.setattr("ledger.current_reads.CATCH_UP_LIMIT", 3)  # read at each catch-up, not at start
+    reader, writer = reader_and_writer
     cid = reader.draft_contract(terms(), "a").contract_id
     reader.read_contract(cid)
     for k in range(4):
