@@ -139,14 +139,22 @@ def phase_revalue(settings: Settings) -> None:
     ledger = bootstrap_ledger(settings)
     try:
         ledger.sync()
-        hourly = Decimal("12.40")
+        # The first month from November 2026 with no revaluation yet, so that the phase can be run again on
+        # the same data (each run records one more revaluation, a cent higher).
+        taken = {e["effective_date"] for e in ledger.contracts.reference_data().smic_entries}
+        day = date(2026, 11, 1)
+        while day in taken:
+            day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        hourly = Decimal("12.40") + Decimal(sum(d >= date(2026, 11, 1) for d in taken)) / 100
         t0 = time.perf_counter()
-        ledger.contracts.record_smic_revaluation(date(2026, 11, 1), hourly, monthly_smic(hourly), "bench")
+        assert ledger.contracts.record_smic_revaluation(day, hourly, monthly_smic(hourly), "bench")
         notes = ledger.wage_runner.catch_up()
         elapsed = time.perf_counter() - t0
         sample = ledger.wage_view.contract(seeded()["ids"][0])
-        assert sample is not None and any(m["month"] == "2026-11" for m in (sample.schedule or []))
-        emit(phase="revalue", seconds=round(elapsed, 1), notifications=notes)
+        assert any(r[:2] == ("smic", day.isoformat()) for r in ledger.wage_view.reference_rows())
+        assert sample is not None and sample.schedule is not None
+        assert sample.effective_end < day.isoformat() or day.isoformat()[:7] in {m["month"] for m in sample.schedule}
+        emit(phase="revalue", effective_date=day.isoformat(), seconds=round(elapsed, 1), notifications=notes)
     finally:
         ledger.close()
 

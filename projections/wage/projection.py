@@ -18,7 +18,7 @@ from domain.events import RecordedEvent
 from domain.personal_data import erased_events, erased_terms
 from domain.terms import parse_terms
 from domain.wage.engine import Schedule, compute_schedule, schedule_json_text
-from domain.wage.facts import WAGE_FACT_EVENTS, deep_merge, wage_facts
+from domain.wage.facts import WAGE_FACT_EVENTS, WageFacts, deep_merge, wage_facts
 from domain.wage.reference import WageReference
 from projections.batches import BatchProjection
 from projections.wage.history import history_entry
@@ -190,12 +190,14 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
                 if row is None:
                     continue
                 target = batch if in_batch else flush
-                before = self._compute(row, old_ref)
-                after = self._compute(row)
+                facts = self._facts(row)  # read once, for the schedule before and after
+                before = self._compute(row, old_ref, facts)
+                after = self._compute(row, facts=facts)
                 self._note(target, row, item.kind, min(days), before, after, item)
                 if not in_batch:
                     flush.rows[contract_id] = row
-            self.view.save(cursor, flush.rows.values(), flush.history, [], datetime.now(UTC).isoformat())
+            # Only the schedule moved: its columns are rewritten, not the terms and events kept beside it.
+            self.view.save_schedules(cursor, flush.rows.values(), flush.history, datetime.now(UTC).isoformat())
             self._memo.clear()
 
     @staticmethod
@@ -218,7 +220,17 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         known = after or before
         return known.start if known is not None else date.today()
 
-    def _compute(self, row: ContractRow, ref: WageReference | None = None) -> Schedule | None:
+    @staticmethod
+    def _facts(row: ContractRow) -> WageFacts | None:
+        """The row's wage facts, or None if its terms do not parse (`_compute` then records the error)."""
+        try:
+            return wage_facts(parse_terms(row.terms), row.events)
+        except DomainError:
+            return None
+
+    def _compute(
+        self, row: ContractRow, ref: WageReference | None = None, facts: WageFacts | None = None
+    ) -> Schedule | None:
         """Recompute the schedule from the row's inputs; keep it (or the refusal) on the row.
 
         Within a batch, a row whose inputs did not change since its last computation (a clock event after the
@@ -229,7 +241,9 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         if memo is not None and memo[0] == inputs and row.error is None:
             return memo[1]
         try:
-            schedule = compute_schedule(wage_facts(parse_terms(row.terms), row.events), ref or self.ref)
+            schedule = compute_schedule(
+                facts if facts is not None else wage_facts(parse_terms(row.terms), row.events), ref or self.ref
+            )
         except DomainError as e:
             row.error, row.schedule_text = e.as_problem(), None
             return None

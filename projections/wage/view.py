@@ -127,6 +127,33 @@ class WageViewQueries(ViewRecorder):
             reference,
         )
 
+    def save_schedules(
+        self,
+        cursor: Any,
+        contracts: Iterable[ContractRow],
+        history: Sequence[tuple[str, dict[str, Any]]],
+        updated_at: str,
+    ) -> None:
+        """Rewrite only the computed columns of contracts already in the view (a reference change moves every
+        running contract's schedule and nothing else), and add the history entries."""
+        self.run_many(
+            cursor,
+            "UPDATE {schema}wage_contracts SET start_date=?, effective_end=?, schedule=?, error=?, updated_at=?"
+            " WHERE contract_id=?",
+            [
+                (
+                    c.start_date,
+                    c.effective_end,
+                    c.schedule_text,
+                    None if c.error is None else json.dumps(c.error),
+                    updated_at,
+                    c.contract_id,
+                )
+                for c in contracts
+            ],
+        )
+        self.save(cursor, (), history, (), updated_at)
+
     def load(self, cursor: Any, contract_ids: Sequence[str]) -> dict[str, ContractRow]:
         out: dict[str, ContractRow] = {}
         for i in range(0, len(contract_ids), 500):

@@ -49,6 +49,10 @@ def test_a_smic_revaluation_recorded_once_moves_every_running_contract_from_its_
         assert all(m["status"] == "upcoming" for m in entry["months"])  # known ahead of time: no arrears
         assert entry["arrears"] == "0.00"
     assert causes(ledger, over) == ["Drafted"]
+    for cid in (a, b):  # only the schedule columns were rewritten: the rest of the row is as it was
+        row = ledger.wage_view.contract(str(cid))
+        assert row is not None and row.status == "accepted" and row.apprentice and row.events == []
+        assert row.schedule == schedule_json(ledger.contracts.wage_schedule(cid))
     assert months(ledger, a)["2027-01"] == "966.87"  # 51 % of 1 895,83 € (18–20, year 2)
     assert months(ledger, a)["2026-12"] == "952.18"  # 51 % of 1 867,02 €: unchanged before the effective date
 
