@@ -21,7 +21,9 @@ from ledger.system import Ledger
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer al_…` (see `ledger keys`)")
 
 
-def get_ledger(request: Request) -> Ledger:
+# Dependencies that only look at what is already in memory are `async`: FastAPI runs a plain `def` one in a
+# worker thread, and each such hop costs more than the check itself.
+async def get_ledger(request: Request) -> Ledger:
     ledger: Ledger = request.app.state.ledger
     return ledger
 
@@ -46,13 +48,13 @@ def authenticate(
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
-def require_cfa(principal: PrincipalDep) -> Principal:
+async def require_cfa(principal: PrincipalDep) -> Principal:
     if principal.role != CFA:
         raise ApiProblem(403, "forbidden", "Not allowed", "only a CFA key drafts and changes contracts")
     return principal
 
 
-def require_admin(principal: PrincipalDep) -> Principal:
+async def require_admin(principal: PrincipalDep) -> Principal:
     if principal.role != ADMIN:
         raise ApiProblem(403, "forbidden", "Not allowed", "only an admin key records reference data")
     return principal
@@ -84,7 +86,7 @@ def readable_contract(contract_id: str, ledger: LedgerDep, principal: PrincipalD
 ReadableContract = Annotated[Contract, Depends(readable_contract)]
 
 
-def changeable_contract(contract: ReadableContract, principal: PrincipalDep) -> Contract:
+async def changeable_contract(contract: ReadableContract, principal: PrincipalDep) -> Contract:
     if not principal.may_change(contract.cfa_id):
         raise ApiProblem(403, "forbidden", "Not allowed", "this key may read this contract, not change it")
     return contract

@@ -15,7 +15,7 @@ log = logging.getLogger("api")
 
 
 @router.get("/healthz", summary="The process is up")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:  # nothing to wait for: no worker thread
     return {"status": "ok"}
 
 

@@ -1,0 +1,25 @@
+"""`ledger serve` runs uvicorn with HTTP parsed in C (httptools) and the uvloop event loop, not the pure-Python fallbacks."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+import uvicorn
+
+
+def test_the_server_parses_http_with_httptools() -> None:
+    config = uvicorn.Config(app=lambda *a: None, log_config=None)  # the defaults `ledger serve` uses
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uvloop does not run on Windows")
+def test_the_server_runs_on_uvloop() -> None:
+    factory = uvicorn.Config(app=lambda *a: None, log_config=None).get_loop_factory()
+    assert factory is not None
+    loop = factory()
+    try:
+        assert type(loop).__module__.startswith("uvloop")
+    finally:
+        loop.close()
