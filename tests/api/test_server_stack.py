@@ -1,4 +1,4 @@
-"""`ledger serve` runs uvicorn with HTTP parsed in C (httptools) and the uvloop event loop, not the pure-Python fallbacks."""
+"""`ledger serve` runs uvicorn on httptools (HTTP parsed in C) and uvloop, not on the pure-Python fallbacks."""
 
 from __future__ import annotations
 
