@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ledger.settings import Settings
 
@@ -19,6 +20,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=handle)
 
 
+def server_options(settings: Settings, host: str | None = None, port: int | None = None) -> dict[str, Any]:
+    """uvicorn's settings for `ledger serve`; its HTTP parser and event loop stay on "auto", which takes
+    httptools and uvloop (dependencies of the project)."""
+    return {
+        "host": host or settings.api_host,
+        "port": port or settings.api_port,
+        "workers": 1,
+        "log_config": None,  # our JSON logging, configured by `handle`
+        "access_log": False,  # the app writes its own access line, with the request id
+    }
+
+
 def handle(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -27,12 +40,5 @@ def handle(args: argparse.Namespace) -> int:
 
     settings = Settings()
     configure_logging(settings.log_level)
-    uvicorn.run(
-        create_app(settings=settings),
-        host=args.host or settings.api_host,
-        port=args.port or settings.api_port,
-        workers=1,
-        log_config=None,  # our JSON logging, configured above
-        access_log=False,  # the app writes its own access line, with the request id
-    )
+    uvicorn.run(create_app(settings=settings), **server_options(settings, args.host, args.port))
     return 0

@@ -60,9 +60,14 @@ class ContractRow:
             json.dumps(self.terms),
             json.dumps(self.events),
             self.schedule_text,
-            None if self.error is None else json.dumps(self.error),
+            self.error_text,
             updated_at,
         )
+
+    @property
+    def error_text(self) -> str | None:
+        """The refusal as the view stores it (JSON), or None when the schedule computed."""
+        return None if self.error is None else json.dumps(self.error)
 
     @classmethod
     def from_db(cls, row: Sequence[Any]) -> ContractRow:
@@ -145,7 +150,7 @@ class WageViewQueries(ViewRecorder):
                     c.start_date,
                     c.effective_end,
                     c.schedule_text,
-                    None if c.error is None else json.dumps(c.error),
+                    c.error_text,
                     updated_at,
                     c.contract_id,
                 )
