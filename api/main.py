@@ -84,3 +84,13 @@ def create_app(
     app.include_router(metrics_router)
     ui.install(app)
     return app
+
+
+def app_for_worker() -> FastAPI:
+    """The app of one of `ledger serve --workers N`'s processes (uvicorn's factory): each configures its own
+    logging, since a spawned process starts with none."""
+    from api.middleware import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return create_app(settings=settings)

@@ -1,8 +1,10 @@
 """Prometheus metrics at /metrics: HTTP requests and latency by route, and the ledger's gauges read at
-scrape time (events recorded, projection lag, due time-driven events, webhook queue and failures)."""
+scrape time (events recorded, projection lag, due time-driven events, webhook queue and failures).
+With several API processes (`ledger serve --workers N`) the request metrics are pooled across them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from ledger.system import Ledger
@@ -59,7 +62,13 @@ class Metrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
             registry=self.registry,
         )
-        self.registry.register(LedgerCollector(app_state))
+        # Under `ledger serve --workers N` the counters live in files shared by the processes, and a scrape
+        # reads them all; the ledger's gauges come from the store, the same for every process.
+        self.scraped = self.registry
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            self.scraped = CollectorRegistry()
+            MultiProcessCollector(self.scraped)
+        self.scraped.register(LedgerCollector(app_state))
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
@@ -71,4 +80,4 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/metrics")
 def metrics(request: Request) -> Response:
-    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(request.app.state.metrics.scraped), media_type=CONTENT_TYPE_LATEST)

@@ -9,8 +9,9 @@ Phases (each a child process, so each reports its own peak memory, ru_maxrss):
   rebuild  `ledger rebuild` (its workers, one per core) for each projection in turn, from zero: events/s.
   tick     the clock over N contracts: nothing due (median of 10), then 1 % due (N/100 contracts).
   revalue  a SMIC revaluation recorded: time until every contract's wage projection is updated.
-  api      `ledger serve` with N contracts stored: GET wages and POST an event at 200 req/s, p50/p95/p99,
-           and the closed-loop maximum; the server's peak memory (VmHWM).
+  api      `ledger serve --workers W` (--api-workers, default 1) with N contracts stored: GET wages and POST
+           an event at 200 req/s, p50/p95/p99, and the closed-loop maximum; the server's peak memory
+           (VmHWM, summed over its processes, and the largest).
   ingest   on a fresh schema, K contracts through the application (draft, sign, file, decide: 4 commands,
            4 events) against the raw eventsourcing library saving the same 4 events per contract in
            4 transactions (get, command, save): contracts/s and the ratio.
@@ -31,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -159,11 +161,22 @@ def phase_revalue(settings: Settings) -> None:
         ledger.close()
 
 
-def phase_api(settings: Settings, rate: float, seconds: float) -> None:
+def server_peak_mb(pid: int) -> tuple[int, int]:
+    """VmHWM of a server and of its worker processes: (the sum, the largest), in MB."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    peaks = []
+    for p in [pid, *map(int, children)]:
+        with open(f"/proc/{p}/status") as status:
+            peaks.append(next(int(line.split()[1]) for line in status if line.startswith("VmHWM")))
+    return round(sum(peaks) / 1024), round(max(peaks) / 1024)
+
+
+def phase_api(settings: Settings, rate: float, seconds: float, workers: int) -> None:
     ids, auth = seeded()["ids"], {"Authorization": f"Bearer {seeded()['token']}"}
     port = free_port()
     env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_LOG_LEVEL": "WARNING"}
-    server = start_server([str(VENV_BIN / "ledger"), "serve", "--port", str(port)], env, port)
+    command = [str(VENV_BIN / "ledger"), "serve", "--port", str(port), "--workers", str(workers)]
+    server = start_server(command, env, port)
     rng = random.Random(3)
     versions: dict[str, int] = {}
     known: list[str] = []
@@ -195,9 +208,9 @@ def phase_api(settings: Settings, rate: float, seconds: float) -> None:
             opened = asyncio.run(http.open_loop("127.0.0.1", port, make, rate, seconds, on)).summary()
             closed = asyncio.run(http.closed_loop("127.0.0.1", port, make, 16, 10, on)).summary()
             out[label] = {k: round(v, 2) for k, v in opened.items()} | {"max_req_s": round(closed["req_s"])}
-        with open(f"/proc/{server.pid}/status") as status:
-            hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
-        emit(phase="api", stored_contracts=int(os.environ["BENCH_SCALE_N"]), server_peak_mb=round(hwm / 1024), **out)
+        total, largest = server_peak_mb(server.pid)
+        n = int(os.environ["BENCH_SCALE_N"])
+        emit(phase="api", stored_contracts=n, api_workers=workers, server_peak_mb=total, largest_mb=largest, **out)
     finally:
         server.terminate()
         server.wait(10)
@@ -295,6 +308,7 @@ def main() -> None:
     p.add_argument("--rate", type=float, default=200)
     p.add_argument("--seconds", type=float, default=20)
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="rebuild workers (default: one per core)")
+    p.add_argument("--api-workers", type=int, default=1, help="`ledger serve --workers` in the api phase")
     p.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     p.add_argument("--phases", default="load,rebuild,tick,revalue,api,ingest")
     p.add_argument(
@@ -310,7 +324,7 @@ def main() -> None:
             "rebuild": lambda: phase_rebuild(settings, args.workers),
             "tick": lambda: phase_tick(settings),
             "revalue": lambda: phase_revalue(settings),
-            "api": lambda: phase_api(settings, args.rate, args.seconds),
+            "api": lambda: phase_api(settings, args.rate, args.seconds, args.api_workers),
             "ingest": lambda: phase_ingest(settings, args.ingest),
         }[args.phase]()
         return
@@ -328,6 +342,8 @@ def main() -> None:
         str(args.seconds),
         "--workers",
         str(args.workers),
+        "--api-workers",
+        str(args.api_workers),
     ]
     with (
         kept_schema(args.postgres_url, args.schema)

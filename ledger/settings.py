@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     # Requests handled at once (sync endpoints run in threads): more threads only queue on the store's
     # connection interlock and the GIL; a few keep the latency low and the throughput up.
     api_threads: int = Field(default=4, ge=1, le=64)
+    # API processes behind the one port (PostgreSQL only): one process runs every request's Python under one
+    # GIL, so a second core serves only with a second process. Each keeps its own caches, made consistent
+    # by the store's notification ids (`ledger.current_reads`).
+    api_workers: int = Field(default=1, ge=1, le=64)
 
     # Encryption at rest: a base64 AES key (16, 24 or 32 bytes; `ledger cipher-key` makes one). When set,
     # every stored event and every contract's data key is encrypted with it (the library's AESCipher).
