@@ -108,8 +108,12 @@ def digest(ledger: Ledger) -> dict[str, str]:
                 "FROM {schema}wage_contracts ORDER BY contract_id"
             )
         ),
+        # Per contract, in the order a reader gets it (`WageViewQueries.history`). Across contracts the rows
+        # interleave by batch: a revaluation writes the contracts outside its batch before those inside it.
         "wage_history": h(
-            wv.query("SELECT contract_id, effective_date, cause, entry FROM {schema}wage_history ORDER BY seq")
+            wv.query(
+                "SELECT contract_id, effective_date, cause, entry FROM {schema}wage_history ORDER BY contract_id, seq"
+            )
         ),
         "wage_reference": h(wv.query("SELECT * FROM {schema}wage_reference ORDER BY series, effective_date")),
         "clock_index": h(
