@@ -188,7 +188,8 @@ def _start_worker(settings: Settings, shard: Shard, names: list[str], stop: int,
 
 def _worker(settings: Settings, shard: Shard, names: Sequence[str], stop: int, batch: int) -> None:
     """One rebuild worker: its shard of the contracts, into each projection in turn."""
-    ledger = bootstrap_ledger(settings)
+    # The workers already keep every core busy: a revaluation in the log is recomputed in the worker itself.
+    ledger = bootstrap_ledger(settings.model_copy(update={"revaluation_processes": 1}))
     by_store = getattr(ledger.contracts.recorder, "select_shard_notifications", None)  # PostgreSQL's
     select = None if by_store is None else partial(by_store, shard=shard)
     sys.stdout.buffer.write(READY)

@@ -12,6 +12,7 @@ variables (the ones eventsourcing and the postgres image use) build the PostgreS
 from __future__ import annotations
 
 import base64
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -77,6 +78,11 @@ class Settings(BaseSettings):
     # GIL, so a second core serves only with a second process. Each keeps its own caches, made consistent
     # by the store's notification ids (`ledger.current_reads`).
     api_workers: int = Field(default=1, ge=1, le=64)
+
+    # Processes a reference change (a SMIC revaluation) recomputes the running contracts' wages in, in the
+    # process that follows the wage projection: it is CPU-bound Python, one core per process. Default: one
+    # per core. Fewer than 4,000 running contracts are recomputed in that process itself.
+    revaluation_processes: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
 
     # Encryption at rest: a base64 AES key (16, 24 or 32 bytes; `ledger cipher-key` makes one). When set,
     # every stored event and every contract's data key is encrypted with it (the library's AESCipher).

@@ -112,6 +112,7 @@ class Ledger:
 
 
 def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[str, str] | None = None) -> Ledger:
+    settings = settings if settings is not None else Settings()
     contracts = bootstrap(settings, env_overrides)
     env: Mapping[str, str] = contracts.env  # the persistence settings the application resolved
     upstream = contracts.name
@@ -120,7 +121,7 @@ def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[st
     clock_view = cast(ClockIndexQueries, build_view(views, SQLiteClockIndex, PostgresClockIndex))
     wage_view = cast(WageViewQueries, build_view(views, SQLiteWageView, PostgresWageView))
     funding_view = cast(FundingViewQueries, build_view(views, SQLiteFundingView, PostgresFundingView))
-    wages = WageProjection(wage_view, upstream)
+    wages = WageProjection(wage_view, upstream, settings.revaluation_processes)
     clock = ClockIndexProjection(clock_view, upstream, _state_loader(contracts))
     funding = FundingProjection(funding_view, upstream, _reference_events(contracts), contracts.funding_readings)
     outbox_view = cast(WebhookOutboxQueries, build_view(views, SQLiteWebhookOutbox, PostgresWebhookOutbox))

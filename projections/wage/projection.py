@@ -7,21 +7,21 @@ is applied exactly once, and the view can be rebuilt from zero.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from domain import legal_parameters as law
-from domain.errors import DomainError
 from domain.events import RecordedEvent
 from domain.personal_data import erased_events, erased_terms
-from domain.terms import parse_terms
-from domain.wage.engine import Schedule, compute_schedule, schedule_json_text
-from domain.wage.facts import WAGE_FACT_EVENTS, WageFacts, deep_merge, wage_facts
+from domain.wage.engine import Schedule
+from domain.wage.facts import WAGE_FACT_EVENTS, deep_merge
 from domain.wage.reference import WageReference
 from projections.batches import BatchProjection
 from projections.wage.history import history_entry
+from projections.wage.revaluation import Recomputed, ReferenceChange, compute_row, recomputation, recompute
 from projections.wage.view import ContractRow, WageViewQueries
 
 TIMELINE_EVENTS = frozenset({"AgeBracketReached", "ContractYearStarted"})
@@ -78,8 +78,9 @@ class _Batch:
 
 
 class WageProjection(BatchProjection[WageInput, _Batch]):
-    def __init__(self, view: WageViewQueries, upstream_name: str) -> None:
+    def __init__(self, view: WageViewQueries, upstream_name: str, processes: int = 1) -> None:
         self.view = view
+        self.processes = processes  # how many a reference change recomputes the running contracts in
         self.tracking_name = f"{upstream_name}->wages"
         self._load_reference()
 
@@ -177,28 +178,28 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         # Contracts drafted earlier in this batch are not in the table yet.
         ids = set(self.view.running_on_or_after(cursor, earliest))
         ids.update(cid for cid, row in batch.rows.items() if row.effective_end >= earliest)
-        # Every running contract changes: written chunk by chunk inside the batch's transaction, so memory holds
-        # one chunk (the whole set took 10 GB at 220,000 contracts). Rows already in the batch stay with it.
+        change = ReferenceChange(item.kind, min(days), item.recorded_at, item.event_id, old_ref, self.ref)
         pending = sorted(self.owned(ids))
-        for k in range(0, len(pending), REVALUATION_CHUNK):
-            chunk = pending[k : k + REVALUATION_CHUNK]
-            loaded = self.view.load(cursor, [c for c in chunk if c not in batch.rows])
-            flush = _Batch()
-            for contract_id in chunk:
-                in_batch = contract_id in batch.rows
-                row = batch.rows[contract_id] if in_batch else loaded.get(contract_id)
-                if row is None:
-                    continue
-                target = batch if in_batch else flush
-                facts = self._facts(row)  # read once, for the schedule before and after
-                before = self._compute(row, old_ref, facts)
-                after = self._compute(row, facts=facts)
-                self._note(target, row, item.kind, min(days), before, after, item)
-                if not in_batch:
-                    flush.rows[contract_id] = row
+        now = datetime.now(UTC).isoformat()
+
+        def written(rows: Sequence[ContractRow], results: Sequence[Recomputed]) -> None:
+            history = [(row.contract_id, r.entry) for row, r in zip(rows, results, strict=True) if r.entry]
             # Only the schedule moved: its columns are rewritten, not the terms and events kept beside it.
-            self.view.save_schedules(cursor, flush.rows.values(), flush.history, datetime.now(UTC).isoformat())
-            self._memo.clear()
+            self.view.save_schedules(cursor, rows, history, now)
+
+        # Every running contract changes: read, recomputed and written chunk by chunk inside the batch's
+        # transaction, so memory holds a few chunks (the whole set took 10 GB at 220,000 contracts).
+        with recomputation(change, len(pending), self.processes, written) as work:
+            for k in range(0, len(pending), REVALUATION_CHUNK):
+                chunk = pending[k : k + REVALUATION_CHUNK]
+                loaded = self.view.load(cursor, [c for c in chunk if c not in batch.rows])
+                for contract_id in chunk:  # rows already in the batch stay with it, and are written with it
+                    if contract_id in batch.rows:
+                        entry = recompute(batch.rows[contract_id], change).entry
+                        if entry is not None:
+                            batch.history.append((contract_id, entry))
+                work.add([loaded[c] for c in chunk if c in loaded])
+        self._memo.clear()
 
     @staticmethod
     def _effective(item: WageInput, before: Schedule | None, after: Schedule | None) -> date:
@@ -220,39 +221,18 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         known = after or before
         return known.start if known is not None else date.today()
 
-    @staticmethod
-    def _facts(row: ContractRow) -> WageFacts | None:
-        """The row's wage facts, or None if its terms do not parse (`_compute` then records the error)."""
-        try:
-            return wage_facts(parse_terms(row.terms), row.events)
-        except DomainError:
-            return None
-
-    def _compute(
-        self, row: ContractRow, ref: WageReference | None = None, facts: WageFacts | None = None
-    ) -> Schedule | None:
+    def _compute(self, row: ContractRow) -> Schedule | None:
         """Recompute the schedule from the row's inputs; keep it (or the refusal) on the row.
 
         Within a batch, a row whose inputs did not change since its last computation (a clock event after the
         draft, a status change) reuses that schedule: a rebuild computes each contract's schedule about once.
         """
         inputs = (id(row.terms), len(row.events))
-        memo = self._memo.get(row.contract_id) if ref is None else None
+        memo = self._memo.get(row.contract_id)
         if memo is not None and memo[0] == inputs and row.error is None:
             return memo[1]
-        try:
-            schedule = compute_schedule(
-                facts if facts is not None else wage_facts(parse_terms(row.terms), row.events), ref or self.ref
-            )
-        except DomainError as e:
-            row.error, row.schedule_text = e.as_problem(), None
-            return None
-        if ref is None or ref is self.ref:
-            row.error = None
-            row.schedule_text = schedule_json_text(schedule)
-            row.start_date = schedule.start.isoformat()
-            row.effective_end = schedule.end.isoformat()
-        if ref is None:
+        schedule = compute_row(row, self.ref, None, keep=True)
+        if schedule is not None:
             self._memo[row.contract_id] = (inputs, schedule)
         return schedule
 

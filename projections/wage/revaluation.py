@@ -1,0 +1,162 @@
+"""A reference change (a SMIC revaluation, a Luxembourg index) recomputed over every running contract.
+
+Each running contract's schedule is computed twice, with the reference before and after the change, and the
+difference becomes its history entry. Over a million contracts that is CPU-bound Python, one core per
+process, and a contract needs nothing but its row and the two references: so chunks of rows can go to a pool
+of worker processes, while the projection's own process keeps the reading and the writing, in its one
+transaction with the tracking position (applied exactly once, or not at all).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from domain.errors import DomainError
+from domain.terms import parse_terms
+from domain.wage.engine import Schedule, compute_schedule, schedule_json_text
+from domain.wage.facts import WageFacts, wage_facts
+from domain.wage.reference import WageReference
+from projections.wage.history import history_entry
+from projections.wage.view import ContractRow
+
+# Below this many contracts, the pool's start (a fresh interpreter per process, about a second) costs more
+# than it saves.
+POOL_MIN_CONTRACTS = 4_000
+
+
+@dataclass(frozen=True)
+class ReferenceChange:
+    """What every running contract is recomputed for: the event, its effective date, both references."""
+
+    cause: str  # "SmicRevalued" or "LuxembourgCoteRecorded"
+    effective: date
+    recorded_at: datetime
+    event_id: str
+    before: WageReference
+    after: WageReference
+
+
+class Recomputed(NamedTuple):
+    """A contract's computed columns after the change, and its history entry (None: nothing changed)."""
+
+    start_date: str
+    effective_end: str
+    schedule_text: str | None
+    error: dict[str, Any] | None
+    entry: dict[str, Any] | None
+
+    def apply_to(self, row: ContractRow) -> None:
+        row.start_date, row.effective_end = self.start_date, self.effective_end
+        row.schedule_text, row.error = self.schedule_text, self.error
+
+
+def row_facts(row: ContractRow) -> WageFacts | None:
+    """The row's wage facts, or None if its terms do not parse (`compute_row` then records the error)."""
+    try:
+        return wage_facts(parse_terms(row.terms), row.events)
+    except DomainError:
+        return None
+
+
+def compute_row(row: ContractRow, ref: WageReference, facts: WageFacts | None, keep: bool) -> Schedule | None:
+    """The row's schedule with this reference; `keep`: it (or the refusal) becomes the row's own."""
+    try:
+        schedule = compute_schedule(facts if facts is not None else wage_facts(parse_terms(row.terms), row.events), ref)
+    except DomainError as e:
+        row.error, row.schedule_text = e.as_problem(), None
+        return None
+    if keep:
+        row.error = None
+        row.schedule_text = schedule_json_text(schedule)
+        row.start_date = schedule.start.isoformat()
+        row.effective_end = schedule.end.isoformat()
+    return schedule
+
+
+def recompute(row: ContractRow, change: ReferenceChange) -> Recomputed:
+    """The row after the change (the row itself is updated too), with its history entry."""
+    facts = row_facts(row)  # read once, for the schedule before and after
+    before = compute_row(row, change.before, facts, keep=False)
+    after = compute_row(row, change.after, facts, keep=True)
+    entry = history_entry(
+        cause=change.cause,
+        effective=change.effective,
+        before=before,
+        after=after,
+        recorded_at=change.recorded_at,
+        event_id=change.event_id,
+    )
+    return Recomputed(row.start_date, row.effective_end, row.schedule_text, row.error, entry)
+
+
+_change: ReferenceChange | None = None  # a pool worker's change, given once when the worker starts
+
+
+def _start_worker(change: ReferenceChange) -> None:
+    global _change
+    _change = change
+
+
+def _recompute_in_worker(rows: Sequence[ContractRow]) -> list[Recomputed]:
+    assert _change is not None
+    return [recompute(row, _change) for row in rows]
+
+
+Written = Callable[[Sequence[ContractRow], Sequence[Recomputed]], None]
+
+
+class Recomputation:
+    """Chunks of rows recomputed here, or in `processes` worker processes a few chunks ahead of the writer.
+
+    `written(rows, results)` is called for every chunk, in the order the chunks were given, in this process.
+    """
+
+    def __init__(
+        self, change: ReferenceChange, written: Written, pool: ProcessPoolExecutor | None = None, processes: int = 1
+    ) -> None:
+        self.change, self.written, self.pool = change, written, pool
+        self.ahead = 2 * processes if pool is not None else 0  # each worker busy with one chunk, one more queued
+        self._pending: deque[tuple[Sequence[ContractRow], Future[list[Recomputed]] | None]] = deque()
+
+    def add(self, rows: Sequence[ContractRow]) -> None:
+        future = self.pool.submit(_recompute_in_worker, rows) if self.pool is not None else None
+        self._pending.append((rows, future))
+        while len(self._pending) > self.ahead:  # bounded: a chunk's results are held until written
+            self._write_oldest()
+
+    def finish(self) -> None:
+        while self._pending:
+            self._write_oldest()
+
+    def _write_oldest(self) -> None:
+        rows, future = self._pending.popleft()
+        results = [recompute(row, self.change) for row in rows] if future is None else future.result()
+        for row, result in zip(rows, results, strict=True):
+            result.apply_to(row)
+        self.written(rows, results)
+
+
+@contextmanager
+def recomputation(change: ReferenceChange, contracts: int, processes: int, written: Written) -> Iterator[Recomputation]:
+    """A recomputation of `contracts` rows; in a pool of fresh interpreters (spawned: no copied connections or
+    threads) when there are enough of them and more than one process is allowed."""
+    if processes < 2 or contracts < POOL_MIN_CONTRACTS:
+        work = Recomputation(change, written)
+        yield work
+        work.finish()
+        return
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(change,))
+    try:
+        work = Recomputation(change, written, pool, processes)
+        yield work
+        work.finish()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
