@@ -18,7 +18,7 @@ from domain.clock import ClockState
 from domain.contract import Contract
 from domain.funding.reference import FundingReference
 from ledger.application import Contracts
-from ledger.bootstrap import bootstrap
+from ledger.bootstrap import contracts_on, resolved_env, schema_lock
 from ledger.listener import SAFETY_POLL_SECONDS, NotifyListener, listen_if_postgres
 from ledger.settings import Settings
 from projections.clock.projection import ClockIndexProjection, clock_input
@@ -113,7 +113,12 @@ class Ledger:
 
 def bootstrap_ledger(settings: Settings | None = None, env_overrides: Mapping[str, str] | None = None) -> Ledger:
     settings = settings if settings is not None else Settings()
-    contracts = bootstrap(settings, env_overrides)
+    resolved = resolved_env(settings, env_overrides)
+    with schema_lock(resolved):  # the views' tables too
+        return _assemble(settings, contracts_on(resolved))
+
+
+def _assemble(settings: Settings, contracts: Contracts) -> Ledger:
     env: Mapping[str, str] = contracts.env  # the persistence settings the application resolved
     upstream = contracts.name
     # One database for the views, even in memory (the contract list joins them), and one pool of connections.

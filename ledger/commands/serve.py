@@ -112,7 +112,7 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     from ledger.system import bootstrap_ledger
 
-    bootstrap_ledger(settings).close()  # the tables, once: workers starting together would race on the DDL
+    bootstrap_ledger(settings).close()  # the tables, once: the workers then wait only briefly on the schema lock
     with shared_metrics_dir():
         uvicorn.run("api.main:app_for_worker", factory=True, **options)
     return 0
