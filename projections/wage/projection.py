@@ -80,7 +80,7 @@ class _Batch:
 class WageProjection(BatchProjection[WageInput, _Batch]):
     def __init__(self, view: WageViewQueries, upstream_name: str, processes: int = 1) -> None:
         self.view = view
-        self.processes = processes  # how many a reference change recomputes the running contracts in
+        self.processes = processes  # at most, for recomputing every running contract after a reference change
         self.tracking_name = f"{upstream_name}->wages"
         self._load_reference()
 
@@ -199,7 +199,6 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
                         if entry is not None:
                             batch.history.append((contract_id, entry))
                 work.add([loaded[c] for c in chunk if c in loaded])
-        self._memo.clear()
 
     @staticmethod
     def _effective(item: WageInput, before: Schedule | None, after: Schedule | None) -> date:
