@@ -148,6 +148,22 @@ class _PostgresDialect(_Dialect):
         text = super().sql(statement)
         return text.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
 
+    def lz4(self, tables: Sequence[str]) -> str:
+        """Compress the tables' long texts with lz4 (a contract's schedule is 7 KB of JSON): PostgreSQL's own
+        pglz took 110 µs a row, a sixth of a wage rebuild's CPU, lz4 16 µs, for 934 bytes a row instead of
+        699. Done once, on the columns not set yet; a server built without lz4 keeps pglz."""
+        names = ", ".join(f"'{self.schema_prefix}{t}'::regclass" for t in tables)
+        return (
+            "DO $$ DECLARE c record; BEGIN"
+            " FOR c IN SELECT attrelid::regclass AS t, attname FROM pg_attribute"
+            f" WHERE attrelid IN ({names}) AND atttypid = 'text'::regtype AND attnum > 0 AND NOT attisdropped"
+            " AND attcompression IS DISTINCT FROM 'l' LOOP"
+            " EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET COMPRESSION lz4', c.t, c.attname);"
+            " END LOOP;"
+            " EXCEPTION WHEN feature_not_supported THEN NULL;"
+            " END $$"
+        )
+
     def emptying(self, tables: Sequence[str]) -> list[str]:
         # A DELETE leaves every row dead until a vacuum: rebuild after rebuild, the wage view grew to 1.8 GB for
         # 21,000 live rows, and each rebuild wrote slower. TRUNCATE is transactional here, and leaves nothing.
@@ -164,6 +180,8 @@ class PostgresView(ViewRecorder, PostgresTrackingRecorder):
         super().__init__(datastore, **kwargs)
         self.dialect = _PostgresDialect(datastore.schema)
         self.sql_create_statements.extend(SQL(self.dialect.sql(s)) for s in self.create_statements)  # type: ignore[arg-type, misc]
+        if self.tables:
+            self.sql_create_statements.append(SQL(self.dialect.lz4(self.tables)))  # type: ignore[arg-type]
 
     def insert_many(self, cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """COPY: a rebuild adds millions of rows, and row-by-row INSERTs cost their Python side 5–10 × more."""
