@@ -398,20 +398,38 @@ def schedule_json(schedule: Schedule) -> list[dict[str, object]]:
 def schedule_json_text(schedule: Schedule) -> str:
     """`json.dumps(schedule_json(schedule))`, written directly (a test holds them equal): the wage view stores
     it for every contract, and building those dicts only to serialise them was a fifth of a rebuild's time.
-    Each rate is serialised once; months, amounts and days are ASCII digits and dashes, safe as they are."""
-    described: dict[int, str] = {}
+    Months, amounts and days are ASCII digits and dashes, safe as they are. A whole month at one rate reads
+    the same in every contract that has it (a few thousand such months over a million contracts): its text is
+    kept."""
+    tails: dict[int, str] = {}  # a contract has a few rates over tens of months
     months: list[str] = []
     for mw in schedule.months:
-        segs: list[str] = []
-        for s in mw.segments:
+        segments = mw.segments
+        if len(segments) == 1:
+            s = segments[0]
             r = s.rate
-            tail = described.get(id(r))
-            if tail is None:
-                fields = json.dumps(_rate_fields(r))[1:-1]
-                tail = described[id(r)] = f', {fields}, "rules": {json.dumps(list(r.rules))}}}'
+            tail = tails.get(id(r)) or tails.setdefault(id(r), _rate_tail(r))
+            months.append(_one_rate_month(mw.key, mw.amount, s.first, s.last, tail))
+            continue
+        segs: list[str] = []
+        for s in segments:
+            r = s.rate
+            tail = tails.get(id(r)) or tails.setdefault(id(r), _rate_tail(r))
             segs.append(f'{{"from": "{_iso_day(s.first)}", "to": "{_iso_day(s.last)}"{tail}')
         months.append(f'{{"month": "{mw.key}", "amount": "{money(mw.amount)}", "segments": [{", ".join(segs)}]}}')
     return f"[{', '.join(months)}]"
+
+
+@lru_cache(maxsize=4096)
+def _rate_tail(r: Rate) -> str:
+    """What follows a segment's days: its rate's fields and rules, and the closing brace."""
+    return f', {json.dumps(_rate_fields(r))[1:-1]}, "rules": {json.dumps(list(r.rules))}}}'
+
+
+@lru_cache(maxsize=65536)
+def _one_rate_month(key: str, amount: int, first: int, last: int, tail: str) -> str:
+    days = f'"from": "{_iso_day(first)}", "to": "{_iso_day(last)}"'
+    return f'{{"month": "{key}", "amount": "{money(amount)}", "segments": [{{{days}{tail}]}}'
 
 
 @lru_cache(maxsize=8192)
