@@ -150,7 +150,7 @@ class _PostgresDialect(_Dialect):
 
     def lz4(self, tables: Sequence[str]) -> str:
         """Compress the tables' long texts with lz4 (a contract's schedule is 7 KB of JSON): PostgreSQL's own
-        pglz took 110 µs a row, a sixth of a wage rebuild's CPU, lz4 16 µs, for 934 bytes a row instead of
+        pglz took about 110 µs a row, lz4 about 16 µs (measured on 20,000 schedules), for 934 bytes a row instead of
         699. Done once, on the columns not set yet; a server built without lz4 keeps pglz."""
         names = ", ".join(f"'{self.schema_prefix}{t}'::regclass" for t in tables)
         return (
