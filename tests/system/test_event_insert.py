@@ -25,8 +25,8 @@ from tests.conftest import POSTGRES_URL
 TOPIC = "tests:Recorded.Event"
 
 
-@pytest.fixture
-def recorder(postgres_schema: str) -> Iterator[KeyWritingPostgresApplicationRecorder]:
+def events_recorder(schema: str, connections: int) -> KeyWritingPostgresApplicationRecorder:
+    """The ledger's PostgreSQL recorder on a pool of exactly `connections`, its table created."""
     store = parse_database_url(POSTGRES_URL)
     assert isinstance(store, PostgresStore)
     datastore = PostgresDatastore(
@@ -35,12 +35,19 @@ def recorder(postgres_schema: str) -> Iterator[KeyWritingPostgresApplicationReco
         port=str(store.port),
         user=store.user,
         password=store.password or "",
-        schema=postgres_schema,
-        pool_size=1,
+        schema=schema,
+        pool_size=connections,
         max_overflow=0,
     )
     recorder = KeyWritingPostgresApplicationRecorder(datastore, events_table_name="events")
     recorder.create_table()
+    return recorder
+
+
+@pytest.fixture
+def recorder(postgres_schema: str) -> Iterator[KeyWritingPostgresApplicationRecorder]:
+    recorder = events_recorder(postgres_schema, connections=1)
+    datastore = recorder.datastore
     keys = SQLDataKeys(datastore, postgres=True)
     keys.deferred = True
     recorder.data_keys = keys
@@ -121,20 +128,8 @@ def test_a_conflicting_insert_records_nothing_and_the_connection_serves_the_next
 def test_concurrent_writers_commit_in_notification_order_so_a_tailing_reader_misses_none(postgres_schema: str) -> None:
     """The table lock still serialises the inserts: a reader that follows the log as it grows sees every
     notification, in order, never passing over one that commits later with a smaller id."""
-    store = parse_database_url(POSTGRES_URL)
-    assert isinstance(store, PostgresStore)
-    datastore = PostgresDatastore(
-        dbname=store.dbname,
-        host=store.host,
-        port=str(store.port),
-        user=store.user,
-        password=store.password or "",
-        schema=postgres_schema,
-        pool_size=9,
-        max_overflow=0,
-    )
-    recorder = KeyWritingPostgresApplicationRecorder(datastore, events_table_name="events")
-    recorder.create_table()
+    recorder = events_recorder(postgres_schema, connections=9)
+    datastore = recorder.datastore
     writers, each = 8, 40
     done = threading.Event()
     seen: list[int] = []
