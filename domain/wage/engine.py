@@ -399,8 +399,7 @@ def schedule_json_text(schedule: Schedule) -> str:
     """`json.dumps(schedule_json(schedule))`, written directly (a test holds them equal): the wage view stores
     it for every contract, and building those dicts only to serialise them was a fifth of a rebuild's time.
     Months, amounts and days are ASCII digits and dashes, safe as they are. A whole month at one rate reads
-    the same in every contract that has it (a few thousand such months over a million contracts): its text is
-    kept."""
+    the same in every contract that has it: its text is kept."""
     tails: dict[int, str] = {}  # a contract has a few rates over tens of months
     months: list[str] = []
     for mw in schedule.months:
