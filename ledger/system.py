@@ -136,7 +136,7 @@ def _assemble(settings: Settings, contracts: Contracts) -> Ledger:
     ledger.runners = [
         ProjectionRunner(contracts, wages, wage_input, decode="record", kinds=WAGE_INPUT_KINDS),
         ProjectionRunner(contracts, clock, clock_input, decode="stored"),
-        ProjectionRunner(contracts, funding, funding_input, decode="record", kinds=FUNDING_INPUT_KINDS),
+        ProjectionRunner(contracts, funding, funding_input, decode="record_sealed", kinds=FUNDING_INPUT_KINDS),
     ]
     ledger.outbox_runners = [
         ProjectionRunner(contracts, outbox, outbox_input, decode="record"),

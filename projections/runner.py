@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, Literal, Protocol, TypeVar
 
 from eventsourcing.application import Application
@@ -33,8 +34,10 @@ class Projection(Protocol[T_contra]):
 # (position after which to read, how many) → [(position, item or None)], in order
 Reader = Callable[[int | None, int], list[tuple[int, T | None]]]
 # What `translate` is given of each stored event: the domain event, the event as plain data (the mapper's
-# `to_record`: no domain object built), or the stored event itself (its topic and id, nothing decoded).
-Decoding = Literal["event", "record", "stored"]
+# `to_record`: no domain object built), the same with the apprentice's personal data left sealed (the terms as
+# an erasure leaves them, for a view that never shows the apprentice), or the stored event itself (its topic and
+# id, nothing decoded).
+Decoding = Literal["event", "record", "record_sealed", "stored"]
 
 
 def log_reader(
@@ -55,13 +58,15 @@ def log_reader(
     decoder: Callable[[StoredEvent], Any]
     if decode == "record":
         decoder = app.mapper.to_record  # type: ignore[attr-defined]  # the ledger's mapper (personal_data)
+    elif decode == "record_sealed":
+        decoder = partial(app.mapper.to_record, unseal=False)  # type: ignore[attr-defined]
     elif decode == "stored":
         decoder = lambda stored: stored  # noqa: E731
     else:
         decoder = app.mapper.to_domain_event
 
     # Sealed personal data: the keys of a batch's events read at once (nothing to unseal in stored events).
-    prefetch = getattr(app.mapper, "prefetch_keys", None) if decode != "stored" else None
+    prefetch = getattr(app.mapper, "prefetch_keys", None) if decode in ("event", "record") else None
 
     def read(start: int | None, limit: int) -> list[tuple[int, T | None]]:
         notes = select(start=start, limit=limit, stop=stop, inclusive_of_start=start is None)

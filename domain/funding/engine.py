@@ -394,7 +394,9 @@ def compute_funding(
     if level.mode == NOT_FUNDED:
         return Funding(level.mode, concluded, facts.conclusion_known, level, None, years, (), Decimal(0))
     version = tables.schedule(concluded)
-    final = annual_level(facts, tables, readings)
+    # `known_on` hides only the NPECs decided after the conclusion: with none, the level known then is final.
+    last_decision = tables.last_decision
+    final = level if last_decision is None or last_decision <= concluded else annual_level(facts, tables, readings)
     regularised_on = _regularisation_date(facts, tables, readings, level, final)
 
     def lines_at(lv: Level) -> list[Payment]:

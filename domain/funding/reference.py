@@ -285,6 +285,20 @@ class FundingTables:
         i = bisect_right(self.breakpoints, low)
         return i == len(self.breakpoints) or self.breakpoints[i] > high
 
+    @cached_property
+    def _npecs_by_key(self) -> dict[tuple[str, str | None], tuple[Npec, ...]]:
+        """The NPECs by (certification, branch): a national table holds thousands, and each contract looks its
+        own up two to four times."""
+        index: dict[tuple[str, str | None], list[Npec]] = {}
+        for n in self.npecs:
+            index.setdefault((n.certification, n.branch), []).append(n)
+        return {k: tuple(v) for k, v in index.items()}
+
+    @cached_property
+    def last_decision(self) -> date | None:
+        """The latest NpecFixed decision: what is known on any later day is everything recorded."""
+        return max((n.decided_on for n in self.npecs if n.decided_on is not None), default=None)
+
     def with_npecs(self, *npecs: Npec) -> FundingTables:
         return FundingTables(self.schedules, self.forfaits, self.parameters, (*self.npecs, *npecs))
 
@@ -315,10 +329,7 @@ class FundingTables:
             return None
         versions = [
             n
-            for n in self.npecs
-            if n.certification == certification
-            and n.branch == branch
-            and n.applies_from <= concluded
-            and (known_on is None or n.decided_on is None or n.decided_on <= known_on)
+            for n in self._npecs_by_key.get((certification, branch), ())
+            if n.applies_from <= concluded and (known_on is None or n.decided_on is None or n.decided_on <= known_on)
         ]
         return max(versions, key=lambda n: n.applies_from) if versions else None

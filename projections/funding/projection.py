@@ -5,6 +5,10 @@ Contract events change one contract; funding reference events (an NPEC recorded 
 a new cap) change every contract they concern, each getting its own history entry. The reference itself is
 the `FundingReference` aggregate replayed from its own events up to the projection's position, so a
 rebuild sees the reference as it was at each point of the log.
+
+Funding never depends on who the apprentice is: the projection reads the terms as an erasure leaves them
+(`record_sealed`: placeholder names, a surrogate birth date with the same ages), so its view holds no
+personal data and a rebuild decrypts nothing.
 """
 
 from __future__ import annotations
@@ -162,7 +166,7 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
         if existing is None:
             return
         row = existing
-        if item.kind == "PersonalDataErased":  # the same funding; no name, no exact birth date left in the view
+        if item.kind == "PersonalDataErased":  # rows written before the view read sealed terms held the names
             row.terms, row.events = erased_terms(row.terms), erased_events(row.events)
             return
         if item.kind == "FilingDecided":
@@ -174,8 +178,9 @@ class FundingProjection(BatchProjection[FundingInput, _Batch]):
             row.events.append({"type": item.kind, **item.payload})
             if item.kind == "TermsCorrected":
                 row.certification = self._terms(row).get("training", {}).get("diploma_code")
-            after = self._signed(row, before, item.payload) if item.kind == "Signed" else None
-            self._note(batch, row, item, before, after or self._compute(row))
+            if item.kind == "Signed" and self._signed(row, before, item.payload) is not None:
+                return  # the same lines at the same level: nothing for the history (funding_history_entry)
+            self._note(batch, row, item, before, self._compute(row))
         elif item.kind == "FilingDecided" and row.status == "refused":
             self._note(batch, row, item, row.state, None)
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from projections import json_text
 from projections.tables import PostgresView, SQLiteView, ViewRecorder
 
 CREATE = (
@@ -44,16 +44,24 @@ class FundingRow:
             self.cfa_id,
             self.certification,
             self.status,
-            json.dumps(self.terms),
-            json.dumps(self.events),
-            None if self.state is None else json.dumps(self.state),
+            json_text.dumps(self.terms),
+            json_text.dumps(self.events),
+            None if self.state is None else json_text.dumps(self.state),
             updated_at,
         )
 
     @classmethod
     def from_db(cls, r: Sequence[Any]) -> FundingRow:
         cid, cfa, cert, status, terms, events, state = r[:7]
-        return cls(cid, cfa, cert, status, json.loads(terms), json.loads(events), json.loads(state) if state else None)
+        return cls(
+            cid,
+            cfa,
+            cert,
+            status,
+            json_text.loads(terms),
+            json_text.loads(events),
+            json_text.loads(state) if state else None,
+        )
 
     def lines(self) -> list[tuple[Any, ...]]:
         if self.status in CLOSED or not self.state or "payments" not in self.state:
@@ -109,7 +117,7 @@ class FundingViewQueries(ViewRecorder):
             cursor,
             "funding_history",
             ("contract_id", "cause", "recorded_at", "entry"),
-            [(cid, e["cause"], e["recorded_at"], json.dumps(e)) for cid, e in history],
+            [(cid, e["cause"], e["recorded_at"], json_text.dumps(e)) for cid, e in history],
         )
 
     def load(self, cursor: Any, contract_ids: Sequence[str]) -> dict[str, FundingRow]:
@@ -137,13 +145,13 @@ class FundingViewQueries(ViewRecorder):
     # -- reads ---------------------------------------------------------------------------------------------
     def state(self, contract_id: str) -> dict[str, Any] | None:
         rows = self.query("SELECT state FROM {schema}funding_contracts WHERE contract_id = ?", (contract_id,))
-        return json.loads(rows[0][0]) if rows and rows[0][0] else None
+        return json_text.loads(rows[0][0]) if rows and rows[0][0] else None
 
     def history(self, contract_id: str) -> list[dict[str, Any]]:
         rows = self.query(
             "SELECT entry FROM {schema}funding_history WHERE contract_id = ? ORDER BY seq", (contract_id,)
         )
-        return [json.loads(r[0]) for r in rows]
+        return [json_text.loads(r[0]) for r in rows]
 
     def forecast(self, cfa_id: str | None, first_month: str, last_month: str) -> list[tuple[str, str, int, int]]:
         """(month, payer, cents, contracts) expected per month over every contract (of one CFA, if given)."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from projections import json_text
 from projections.tables import PostgresView, SQLiteView, ViewRecorder
 
 CREATE = (
@@ -46,7 +46,7 @@ class ContractRow:
     @property
     def schedule(self) -> list[dict[str, Any]] | None:
         """The `months` array of interfaces §2, or None if the schedule could not be computed."""
-        return None if self.schedule_text is None else json.loads(self.schedule_text)  # type: ignore[no-any-return]
+        return None if self.schedule_text is None else json_text.loads(self.schedule_text)  # type: ignore[no-any-return]
 
     def to_params(self, updated_at: str) -> tuple[Any, ...]:
         return (
@@ -57,8 +57,8 @@ class ContractRow:
             self.status,
             self.start_date,
             self.effective_end,
-            json.dumps(self.terms),
-            json.dumps(self.events),
+            json_text.dumps(self.terms),
+            json_text.dumps(self.events),
             self.schedule_text,
             self.error_text,
             updated_at,
@@ -67,7 +67,7 @@ class ContractRow:
     @property
     def error_text(self) -> str | None:
         """The refusal as the view stores it (JSON), or None when the schedule computed."""
-        return None if self.error is None else json.dumps(self.error)
+        return None if self.error is None else json_text.dumps(self.error)
 
     @classmethod
     def from_db(cls, row: Sequence[Any]) -> ContractRow:
@@ -78,12 +78,12 @@ class ContractRow:
             siret,
             apprentice,
             status,
-            json.loads(terms),
-            json.loads(events),
+            json_text.loads(terms),
+            json_text.loads(events),
             start,
             end,
             schedule,
-            None if error is None else json.loads(error),
+            None if error is None else json_text.loads(error),
         )
 
 
@@ -122,7 +122,7 @@ class WageViewQueries(ViewRecorder):
             cursor,
             "wage_history",
             ("contract_id", "effective_date", "cause", "recorded_at", "entry"),
-            [(cid, e["effective_date"], e["cause"], e["recorded_at"], json.dumps(e)) for cid, e in history],
+            [(cid, e["effective_date"], e["cause"], e["recorded_at"], json_text.dumps(e)) for cid, e in history],
         )
         self.run_many(
             cursor,
@@ -236,7 +236,7 @@ class WageViewQueries(ViewRecorder):
 
     def history(self, contract_id: str) -> list[dict[str, Any]]:
         rows = self.query("SELECT entry FROM {schema}wage_history WHERE contract_id = ? ORDER BY seq", (contract_id,))
-        return [json.loads(r[0]) for r in rows]
+        return [json_text.loads(r[0]) for r in rows]
 
     def count_history(self) -> int:
         return int(self.query("SELECT COUNT(*) FROM {schema}wage_history")[0][0])

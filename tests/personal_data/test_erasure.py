@@ -21,6 +21,7 @@ from eventsourcing.persistence import MapperDeserialisationError
 from eventsourcing.utils import Environment
 
 from domain.contract import contract_id_for
+from domain.funding.report import funding_json
 from domain.personal_data import ERASED_NAME
 from ledger.application import Contracts
 from ledger.persistence import eventsourcing_env
@@ -91,6 +92,21 @@ def test_erasure_forgets_the_apprentice_and_keeps_every_wage(
     assert "Zerbinati" not in json.dumps([view.terms, view.events], ensure_ascii=False)
     funding = json.dumps(ledger.funding_view.state(str(cid)), ensure_ascii=False)
     assert "Zerbinati" not in funding
+
+
+def test_the_funding_view_never_holds_the_apprentice_and_funds_as_the_real_terms_do(
+    make_ledger: Callable[[], Ledger],
+) -> None:
+    ledger = make_ledger()
+    cid = running(ledger, "k", apprentice_terms())
+    ledger.contracts.correct_terms(cid, {**apprentice_terms(), "end_date": "2027-08-30"}, "end date")
+    ledger.contracts.recognise_disability(cid, date(2026, 4, 2))
+    ledger.sync()
+    rows = ledger.funding_view.query("SELECT terms, events, state FROM {schema}funding_contracts")
+    stored = json.dumps(rows, ensure_ascii=False)
+    assert "Zerbinati" not in stored and "Ysolde" not in stored and BIRTH not in stored
+    assert ERASED_NAME in stored
+    assert ledger.funding_view.state(str(cid)) == funding_json(ledger.contracts.contract_funding(cid))
 
 
 def test_a_rebuild_after_erasure_gives_the_erased_views_with_the_same_wages(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import MapperDeserialisationError
 
 from domain.events import event_payload, event_type
+from domain.personal_data import ERASED_NAME, erased_terms
 from domain.webhooks import Owner
 from ledger.clock import tick
 from ledger.settings import Settings
@@ -132,3 +133,31 @@ def test_an_event_of_an_older_class_version_is_read_through_the_librarys_upcasti
             app.mapper.to_record(replace(signed, state=b"{not json"))
     finally:
         ledger.close()
+
+
+def test_a_record_read_sealed_is_the_erased_form_of_every_event_and_reads_no_key(ledger_on: Ledger) -> None:
+    """`record_sealed` (the funding projection's read): the terms as an erasure leaves them, nothing else
+    changed, and not one data key looked up."""
+    every_kind(ledger_on)
+    app: Any = ledger_on.contracts
+    notes = app.recorder.select_notifications(start=None, limit=10_000)
+    unsealed = [app.mapper.to_record(n).payload for n in notes]
+    looked_up: list[Any] = []
+    keys_get = app.mapper.keys.get
+
+    def spying_get(contract_id: Any) -> Any:
+        looked_up.append(contract_id)
+        return keys_get(contract_id)
+
+    app.mapper.keys.get = spying_get
+    sealed = [app.mapper.to_record(n, unseal=False).payload for n in notes]
+    assert looked_up == []
+    with_terms = []
+    for note, plain, shown in zip(notes, unsealed, sealed, strict=True):
+        if isinstance(plain.get("terms"), dict):
+            with_terms.append(note.topic.rpartition(".")[2])
+            assert shown == {**plain, "terms": erased_terms(plain["terms"])}
+            assert shown["terms"]["apprentice"]["last_name"] == ERASED_NAME
+        else:
+            assert shown == plain
+    assert sorted(with_terms) == ["Drafted", "Drafted", "Drafted", "PersonalDataErased", "TermsCorrected"]
