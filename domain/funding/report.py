@@ -19,6 +19,11 @@ def amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def cents(text: str) -> int:
+    """The cents of an `amount` text ("-12.30" → -1230): its digits, without the point."""
+    return int(text.replace(".", ""))
+
+
 def funding_json(f: Funding, today: date | None = None) -> dict[str, Any]:
     level = f.level
     years = [
@@ -40,10 +45,12 @@ def funding_json(f: Funding, today: date | None = None) -> dict[str, Any]:
             "amount": amount(p.amount),
             "rule": p.rule,
             "note": p.note,
-            **({"status": "due" if p.due_on <= today else "upcoming"} if today is not None else {}),
         }
         for p in f.payments
     ]
+    if today is not None:
+        for line, p in zip(payments, f.payments, strict=True):
+            line["status"] = "due" if p.due_on <= today else "upcoming"
     fallen_due = sum((p.amount for p in f.payments if today is not None and p.due_on <= today), Decimal(0))
     return {
         "mode": f.mode,

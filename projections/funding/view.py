@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
+from domain.funding.report import cents
 from projections import json_text
 from projections.tables import PostgresView, SQLiteView, ViewRecorder
 
@@ -67,7 +67,7 @@ class FundingRow:
         if self.status in CLOSED or not self.state or "payments" not in self.state:
             return []
         return [
-            (self.contract_id, self.cfa_id, p["due_on"], p["kind"], p["payer"], int(Decimal(p["amount"]) * 100))
+            (self.contract_id, self.cfa_id, p["due_on"], p["kind"], p["payer"], cents(p["amount"]))
             for p in self.state["payments"]
         ]
 
