@@ -265,7 +265,8 @@ class PersonalDataMapper(Mapper[UUID]):
         into JSON data took a third of its time. Each transcoded value gets the JSON form of what its
         transcoding decodes (or, for `AS_STORED`, already is); a test compares the two on every event kind.
         Not `unseal`: the terms as an erasure leaves them (the surrogate birth date gives the same ages), with no
-        key read and nothing decrypted."""
+        key read and nothing decrypted, for an event of an older class version too; terms stored in the clear
+        (before sealing) are erased on the way."""
         try:
             state = stored_event.state
             if self.cipher:
@@ -279,9 +280,10 @@ class PersonalDataMapper(Mapper[UUID]):
                 f"'{stored_event.originator_id}' and originator_version {stored_event.originator_version}: {e!r}"
             ) from e
         if "class_version" in data:  # an event of an older class version: the library upcasts it
-            event = self.to_domain_event(stored_event)
+            # Sealed: the library's own decoding, which neither looks up a key nor opens the seal.
+            event: Any = self.to_domain_event(stored_event) if unseal else super().to_domain_event(stored_event)
             if not unseal and isinstance(getattr(event, "terms", None), dict):
-                event.__dict__["terms"] = erased_terms(event.terms)
+                event.__dict__["terms"] = _erased_view(event.terms)
             return RecordedEvent(
                 stored_event.topic,
                 event_type(event),
@@ -294,8 +296,12 @@ class PersonalDataMapper(Mapper[UUID]):
         oid = stored_event.originator_id
         originator_id = str(oid if isinstance(oid, UUID) else UUID(str(oid)))
         terms = data.get("terms")
-        if isinstance(terms, dict) and SEALED in terms.get("apprentice", {}):
-            data["terms"] = self._unsealed(originator_id, terms) if unseal else _sealed_away(terms)
+        if isinstance(terms, dict):
+            if unseal:
+                if SEALED in terms.get("apprentice", {}):
+                    data["terms"] = self._unsealed(originator_id, terms)
+            else:
+                data["terms"] = _erased_view(terms)
         return RecordedEvent(
             topic=stored_event.topic,
             kind=topic_kind(stored_event.topic),
@@ -313,6 +319,17 @@ class PersonalDataMapper(Mapper[UUID]):
         if key is not None:  # not erased: the real values
             shown["apprentice"].update(json.loads(unseal(key, b64decode(terms["apprentice"][SEALED]))))
         return shown
+
+
+def _erased_view(terms: dict[str, Any]) -> dict[str, Any]:
+    """The terms as an erasure leaves them, read without a key: sealed terms hold that form in the clear; terms
+    stored before sealing existed (or with sealing off) hold the real values, erased here."""
+    apprentice = terms.get("apprentice")
+    if not isinstance(apprentice, dict):
+        return terms
+    if SEALED in apprentice:
+        return _sealed_away(terms)
+    return erased_terms(terms) if "birth_date" in apprentice and "start_date" in terms else terms
 
 
 def _sealed_away(terms: dict[str, Any]) -> dict[str, Any]:

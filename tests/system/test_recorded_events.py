@@ -161,3 +161,55 @@ def test_a_record_read_sealed_is_the_erased_form_of_every_event_and_reads_no_key
         else:
             assert shown == plain
     assert sorted(with_terms) == ["Drafted", "Drafted", "Drafted", "PersonalDataErased", "TermsCorrected"]
+
+
+def _spy_on_keys(app: Any) -> list[Any]:
+    looked_up: list[Any] = []
+    keys_get, keys_many = app.mapper.keys.get, app.mapper.keys.get_many
+
+    def get(contract_id: Any) -> Any:
+        looked_up.append(contract_id)
+        return keys_get(contract_id)
+
+    def get_many(contract_ids: list[Any]) -> Any:
+        looked_up.extend(contract_ids)
+        return keys_many(contract_ids)
+
+    app.mapper.keys.get, app.mapper.keys.get_many = get, get_many
+    return looked_up
+
+
+def test_a_sealed_read_of_an_older_class_version_opens_no_seal(tmp_path: Path) -> None:
+    ledger = bootstrap_ledger(Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
+    try:
+        running(ledger, "a", terms())
+        app: Any = ledger.contracts
+        drafted = next(n for n in app.recorder.select_notifications(None, 100) if n.topic.endswith(".Drafted"))
+        plain = app.mapper.to_record(drafted).payload
+        old = replace(drafted, state=json.dumps({**json.loads(drafted.state), "class_version": 1}).encode())
+        looked_up = _spy_on_keys(app)
+        record = app.mapper.to_record(old, unseal=False)
+        assert looked_up == []
+        assert record.payload == {**plain, "terms": erased_terms(plain["terms"])}
+        assert record.domain_event().terms["apprentice"]["last_name"] == ERASED_NAME
+    finally:
+        ledger.close()
+
+
+def test_terms_stored_in_the_clear_are_erased_by_a_sealed_read(tmp_path: Path) -> None:
+    """Events stored before sealing held the apprentice's name in the clear: the funding view must not copy it."""
+    ledger = bootstrap_ledger(Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
+    try:
+        running(ledger, "a", terms())
+        app: Any = ledger.contracts
+        drafted = next(n for n in app.recorder.select_notifications(None, 100) if n.topic.endswith(".Drafted"))
+        plain = app.mapper.to_record(drafted).payload
+        state = json.loads(drafted.state)
+        state["terms"]["apprentice"] = plain["terms"]["apprentice"]  # the real values, no seal
+        legacy = replace(drafted, state=json.dumps(state).encode())
+        assert app.mapper.to_record(legacy).payload["terms"] == plain["terms"]
+        shown = app.mapper.to_record(legacy, unseal=False).payload
+        assert plain["terms"]["apprentice"]["last_name"] != ERASED_NAME
+        assert shown == {**plain, "terms": erased_terms(plain["terms"])}
+    finally:
+        ledger.close()
