@@ -323,7 +323,7 @@ class PersonalDataMapper(Mapper[UUID]):
 
 def _erased_view(terms: dict[str, Any]) -> dict[str, Any]:
     """The terms as an erasure leaves them, read without a key: sealed terms hold that form in the clear; terms
-    stored before sealing existed (or with sealing off) hold the real values, erased here."""
+    stored before sealing existed hold the real values, erased here."""
     apprentice = terms.get("apprentice")
     if not isinstance(apprentice, dict):
         return terms

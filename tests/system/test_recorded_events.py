@@ -142,14 +142,7 @@ def test_a_record_read_sealed_is_the_erased_form_of_every_event_and_reads_no_key
     app: Any = ledger_on.contracts
     notes = app.recorder.select_notifications(start=None, limit=10_000)
     unsealed = [app.mapper.to_record(n).payload for n in notes]
-    looked_up: list[Any] = []
-    keys_get = app.mapper.keys.get
-
-    def spying_get(contract_id: Any) -> Any:
-        looked_up.append(contract_id)
-        return keys_get(contract_id)
-
-    app.mapper.keys.get = spying_get
+    looked_up = _spy_on_keys(app)
     sealed = [app.mapper.to_record(n, unseal=False).payload for n in notes]
     assert looked_up == []
     with_terms = []
@@ -179,37 +172,34 @@ def _spy_on_keys(app: Any) -> list[Any]:
     return looked_up
 
 
-def test_a_sealed_read_of_an_older_class_version_opens_no_seal(tmp_path: Path) -> None:
+@pytest.fixture
+def one_draft(tmp_path: Path) -> Any:
+    """A ledger on SQLite with one running contract: (its application, its stored Drafted, that event's payload)."""
     ledger = bootstrap_ledger(Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
-    try:
-        running(ledger, "a", terms())
-        app: Any = ledger.contracts
-        drafted = next(n for n in app.recorder.select_notifications(None, 100) if n.topic.endswith(".Drafted"))
-        plain = app.mapper.to_record(drafted).payload
-        old = replace(drafted, state=json.dumps({**json.loads(drafted.state), "class_version": 1}).encode())
-        looked_up = _spy_on_keys(app)
-        record = app.mapper.to_record(old, unseal=False)
-        assert looked_up == []
-        assert record.payload == {**plain, "terms": erased_terms(plain["terms"])}
-        assert record.domain_event().terms["apprentice"]["last_name"] == ERASED_NAME
-    finally:
-        ledger.close()
+    running(ledger, "a", terms())
+    app: Any = ledger.contracts
+    drafted = next(n for n in app.recorder.select_notifications(None, 100) if n.topic.endswith(".Drafted"))
+    yield app, drafted, app.mapper.to_record(drafted).payload
+    ledger.close()
 
 
-def test_terms_stored_in_the_clear_are_erased_by_a_sealed_read(tmp_path: Path) -> None:
+def test_a_sealed_read_of_an_older_class_version_opens_no_seal(one_draft: Any) -> None:
+    app, drafted, plain = one_draft
+    old = replace(drafted, state=json.dumps({**json.loads(drafted.state), "class_version": 1}).encode())
+    looked_up = _spy_on_keys(app)
+    record = app.mapper.to_record(old, unseal=False)
+    assert looked_up == []
+    assert record.payload == {**plain, "terms": erased_terms(plain["terms"])}
+    assert record.domain_event().terms["apprentice"]["last_name"] == ERASED_NAME
+
+
+def test_terms_stored_in_the_clear_are_erased_by_a_sealed_read(one_draft: Any) -> None:
     """Events stored before sealing held the apprentice's name in the clear: the funding view must not copy it."""
-    ledger = bootstrap_ledger(Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
-    try:
-        running(ledger, "a", terms())
-        app: Any = ledger.contracts
-        drafted = next(n for n in app.recorder.select_notifications(None, 100) if n.topic.endswith(".Drafted"))
-        plain = app.mapper.to_record(drafted).payload
-        state = json.loads(drafted.state)
-        state["terms"]["apprentice"] = plain["terms"]["apprentice"]  # the real values, no seal
-        legacy = replace(drafted, state=json.dumps(state).encode())
-        assert app.mapper.to_record(legacy).payload["terms"] == plain["terms"]
-        shown = app.mapper.to_record(legacy, unseal=False).payload
-        assert plain["terms"]["apprentice"]["last_name"] != ERASED_NAME
-        assert shown == {**plain, "terms": erased_terms(plain["terms"])}
-    finally:
-        ledger.close()
+    app, drafted, plain = one_draft
+    state = json.loads(drafted.state)
+    state["terms"]["apprentice"] = plain["terms"]["apprentice"]  # the real values, no seal
+    legacy = replace(drafted, state=json.dumps(state).encode())
+    assert app.mapper.to_record(legacy).payload["terms"] == plain["terms"]
+    shown = app.mapper.to_record(legacy, unseal=False).payload
+    assert plain["terms"]["apprentice"]["last_name"] != ERASED_NAME
+    assert shown == {**plain, "terms": erased_terms(plain["terms"])}
