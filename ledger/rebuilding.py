@@ -3,8 +3,9 @@
 A rebuild is CPU-bound Python: one process keeps one core busy. With several workers, each takes a shard of
 the contracts (`projections.shards`) and replays the log up to the position the rebuild started at, under
 its own tracking names. Meanwhile the projections' followers are held (their position is parked beyond any
-notification), so nothing is applied twice. When every worker is done, that position becomes the
-projections' own, and the followers go on from there with what was recorded during the rebuild.
+notification), so nothing is applied twice. When every worker is done, the indexes only readers use (dropped
+with the rows: `deferred_indexes`) are built, that position becomes the projections' own, and the followers
+go on from there with what was recorded during the rebuild.
 
 If a worker fails, the views stay held and incomplete: the error says so, and running the rebuild again
 starts over from zero.
@@ -103,7 +104,11 @@ def rebuild(
         else:
             _rebuild_in_workers(settings, chosen, [n for n in PROJECTIONS if n in only], workers, stop, batch, progress)
         for runner in chosen:
-            runner.projection.view.analyze()  # type: ignore[attr-defined]
+            view: Any = runner.projection.view  # type: ignore[attr-defined]
+            view.build_deferred_indexes()  # before the followers go on: they would wait for it
+            if workers > 1:
+                view.release(runner.projection.tracking_name, stop or None)  # type: ignore[attr-defined]
+            view.analyze()
         progress(total, total)
         return RebuildReport(stop, tuple(n for n in PROJECTIONS if n in only), workers, time.perf_counter() - started)
     finally:
@@ -160,8 +165,6 @@ def _rebuild_in_workers(
             if process.poll() is None:
                 process.terminate()
             process.wait()
-    for p in projections:
-        p.view.release(p.tracking_name, stop or None)
 
 
 def _check(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -189,7 +192,8 @@ def _start_worker(settings: Settings, shard: Shard, names: list[str], stop: int,
 def _worker(settings: Settings, shard: Shard, names: Sequence[str], stop: int, batch: int) -> None:
     """One rebuild worker: its shard of the contracts, into each projection in turn."""
     # The workers already keep every core busy: a revaluation in the log is recomputed in the worker itself.
-    ledger = bootstrap_ledger(settings.model_copy(update={"revaluation_processes": 1}))
+    # No DDL: the orchestrator made the tables, and a view's start would build the indexes the rebuild dropped.
+    ledger = bootstrap_ledger(settings.model_copy(update={"revaluation_processes": 1}), {"CREATE_TABLE": "false"})
     by_store = getattr(ledger.contracts.recorder, "select_shard_notifications", None)  # PostgreSQL's
     select = None if by_store is None else partial(by_store, shard=shard)
     sys.stdout.buffer.write(READY)

@@ -42,6 +42,10 @@ class ViewRecorder:
 
     create_statements: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()  # the view's own tables
+    # Indexes of `create_statements` that only readers use: a rebuild drops them with the rows and builds them
+    # again at the end, since one sort of the finished table costs the server less than millions of inserts at
+    # random places of a B-tree (the rebuild's own lookups, by primary key and contract, keep theirs).
+    deferred_indexes: tuple[str, ...] = ()
     dialect: _Dialect
     datastore: Any  # given by the library's tracking recorder the view is mixed with
 
@@ -76,16 +80,20 @@ class ViewRecorder:
     def clear(self, tracking_name: str, hold: bool = False) -> None:
         """Forget everything, tracking included, so the view rebuilds from the first event; `hold`: park the
         followers in the same transaction, so that none replays the log into the emptied view before the
-        rebuild workers fill it."""
-        self.clear_tables(tracking_name, *self.tables, hold=hold)
+        rebuild workers fill it. The deferred indexes go too, until `build_deferred_indexes`."""
+        self.clear_tables(tracking_name, *self.tables, hold=hold, drop_indexes=self.deferred_indexes)
 
-    def clear_tables(self, tracking_name: str, *tables: str, hold: bool = False) -> None:
+    def clear_tables(
+        self, tracking_name: str, *tables: str, hold: bool = False, drop_indexes: Sequence[str] = ()
+    ) -> None:
         """Empty the tables and forget the tracking position, in one transaction (a rebuild from zero)."""
         for attempt in range(1, CLEAR_ATTEMPTS + 1):
             try:
                 with self.datastore.transaction(commit=True) as cursor:
                     for statement in self.dialect.emptying(tables):
                         cursor.execute(statement)
+                    for index in drop_indexes:
+                        cursor.execute(f"DROP INDEX IF EXISTS {self.dialect.schema_prefix}{index}")
                     self._forget_tracking(cursor, tracking_name)
                     if hold:
                         self._insert_tracking(cursor, Tracking(tracking_name, HELD))  # type: ignore[attr-defined]
@@ -93,6 +101,17 @@ class ViewRecorder:
             except OperationalError:  # the tables' locks not had in time (PostgreSQL's lock timeout, SQLite's)
                 if attempt == CLEAR_ATTEMPTS:
                     raise
+
+    def build_deferred_indexes(self) -> None:
+        """The indexes `clear` dropped, built on the filled tables (any start of the ledger builds them as well)."""
+        statements = [
+            s
+            for s in self.create_statements
+            if s.startswith("CREATE INDEX") and _index_name(s) in self.deferred_indexes
+        ]
+        with self.datastore.transaction(commit=True) as cursor:
+            for statement in statements:
+                self.run(cursor, statement)
 
     def analyze(self) -> None:
         """Fresh planner statistics for the view's tables after a bulk write (a rebuild). PostgreSQL gathers
@@ -120,6 +139,10 @@ class ViewRecorder:
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.datastore.transaction(commit=False) as cursor:
             return self.fetch(cursor, statement, params)
+
+
+def _index_name(create_index: str) -> str:
+    return create_index.split(" ON ")[0].split()[-1]  # CREATE INDEX [IF NOT EXISTS] name ON …
 
 
 class SQLiteView(ViewRecorder, SQLiteTrackingRecorder):

@@ -79,6 +79,7 @@ COLUMN_NAMES = tuple(c.strip() for c in COLUMNS.split(","))
 class FundingViewQueries(ViewRecorder):
     create_statements = CREATE
     tables = ("funding_contracts", "funding_lines", "funding_history")
+    deferred_indexes = ("funding_lines_cfa_due", "funding_history_contract")  # the forecast's, the history's
 
     def save(
         self,

@@ -104,6 +104,7 @@ UPSERT = (
 class WageViewQueries(ViewRecorder):
     create_statements = CREATE
     tables = ("wage_contracts", "wage_history", "wage_reference")
+    deferred_indexes = ("wage_history_contract",)  # a contract's history, for its readers only
 
     def save(
         self,

@@ -18,7 +18,7 @@ from uuid import UUID
 import pytest
 
 from ledger.errors import ApplicationError
-from ledger.rebuilding import few_collections, rebuild
+from ledger.rebuilding import _worker, few_collections, rebuild
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from projections.shards import Shard
@@ -116,6 +116,37 @@ def test_ledger_rebuild_in_workers_reports_them_and_refuses_a_bad_count(url: str
         after.close()
     bad = subprocess.run([LEDGER, "rebuild", "--workers", "0"], capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode == 1 and json.loads(bad.stderr.strip().splitlines()[-1])["error"]["field"] == "workers"
+
+
+DEFERRED = {"funding_lines_cfa_due", "funding_history_contract", "wage_history_contract"}
+
+
+def index_names(ledger: Ledger) -> set[str]:
+    view: Any = ledger.funding_view  # every view of a ledger is on the same database
+    if view.dialect.postgres:
+        rows = view.query("SELECT indexname FROM pg_indexes WHERE schemaname = ?", (view.datastore.schema,))
+    else:
+        rows = view.query("SELECT name FROM sqlite_master WHERE type = 'index'")
+    return {r[0] for r in rows}
+
+
+def test_a_rebuild_drops_the_readers_indexes_with_the_rows_and_builds_them_on_the_filled_views(url: str) -> None:
+    ledger, ids = populated(url)
+    try:
+        before = views(ledger, ids)
+        assert index_names(ledger) >= DEFERRED
+        stop = ledger.contracts.recorder.max_notification_id() or 0
+        for p in (ledger.funding, ledger.wages):
+            p.rebuild(hold=True)  # type: ignore[attr-defined]
+        left = index_names(ledger)
+        assert not DEFERRED & left and {"funding_lines_contract", "wage_contracts_end"} <= left  # the rebuild's own
+        # A worker opens the store without building them again (each shard would otherwise pay for them).
+        _worker(Settings(database_url=url), Shard(0, 1), ["wages", "funding"], stop, 50)
+        assert not DEFERRED & index_names(ledger)
+        rebuild(Settings(database_url=url), workers=2, batch=5)
+        assert index_names(ledger) >= DEFERRED and views(ledger, ids) == before
+    finally:
+        ledger.close()
 
 
 def test_an_in_memory_store_is_rebuilt_in_one_process_only() -> None:
