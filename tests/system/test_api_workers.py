@@ -70,7 +70,13 @@ def served(postgres_schema: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
             assert server.poll() is None, "ledger serve --workers 2 exited"
             assert time.monotonic() < deadline, "ledger serve --workers 2 did not start"
             time.sleep(0.2)
-        yield {"base": base, "cid": str(cid), "auth": {"Authorization": f"Bearer {key}"}, "metrics": metrics}
+        yield {
+            "base": base,
+            "cid": str(cid),
+            "auth": {"Authorization": f"Bearer {key}"},
+            "metrics": metrics,
+            "url": url,
+        }
     finally:
         server.terminate()
         server.wait(20)
@@ -130,3 +136,24 @@ def test_several_api_workers_that_would_each_follow_the_projections_are_refused(
     assert proc.returncode == 1
     problem = json.loads(proc.stderr.strip().splitlines()[-1])["error"]
     assert problem["field"] == "api_follow_projections" and "ledger worker" in problem["detail"]
+
+
+def test_the_api_keeps_serving_the_same_wages_while_ledger_rebuild_replays_the_log(served: dict[str, Any]) -> None:
+    wages = f"{served['base']}/contracts/{served['cid']}/wages"
+    before = _get(wages, served["auth"])
+    assert before.status_code == 200 and before.json()["months"]
+    env = {**os.environ, "LEDGER_DATABASE_URL": served["url"]}
+    rebuilding = subprocess.Popen(
+        [LEDGER, "rebuild", "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    during: list[httpx.Response] = []
+    while rebuilding.poll() is None:  # the views are emptied and held for the whole of this loop
+        during.append(_get(wages, served["auth"]))
+        during.append(_get(f"{served['base']}/contracts/{served['cid']}", served["auth"]))
+    out, _ = rebuilding.communicate(timeout=60)
+    assert rebuilding.returncode == 0 and json.loads(out.strip().splitlines()[-1])["workers"] == 2
+    assert len(during) >= 4, "the rebuild ended before the API was asked anything"
+    assert all(r.status_code == 200 for r in during), next(r.text for r in during if r.status_code != 200)
+    assert {r.text for r in during if r.url.path.endswith("/wages")} == {before.text}
+    history = _get(f"{wages.removesuffix('/wages')}/wage-history", served["auth"])
+    assert history.status_code == 200 and history.json()["entries"]  # the rebuilt view answers again
