@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from api.middleware import JsonFormatter, configure_logging
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 from tests.contract_builders import terms
@@ -64,11 +67,44 @@ def test_metrics_count_requests_by_route_and_expose_the_ledgers_gauges() -> None
             "ledger_events_recorded",
             "ledger_projection_lag_events",
             "ledger_clock_due_contracts",
+            "ledger_webhook_deliveries",
             "ledger_webhook_failed_attempts",
         ):
             assert gauge in text
     finally:
         ledger.close()
+
+
+def test_each_request_is_logged_as_one_json_line_with_its_id_route_status_and_duration() -> None:
+    ledger = bootstrap_ledger(Settings(database_url="memory:"))
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.setFormatter(JsonFormatter())
+    access = logging.getLogger("api.access")
+    access.addHandler(handler)
+    level = access.level
+    access.setLevel(logging.INFO)  # setLevel, not the attribute: it clears the loggers' cached levels
+    try:
+        TestClient(create_app(ledger)).get("/healthz", headers={"X-Request-ID": "op-42"})
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+        ledger.close()
+    (line,) = lines.getvalue().splitlines()
+    entry = json.loads(line)
+    assert entry["logger"] == "api.access" and entry["level"] == "INFO" and entry["request_id"] == "op-42"
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/healthz", 200)
+    assert entry["duration_ms"] >= 0 and entry["time"]
+
+
+def test_the_services_log_through_the_json_formatter_alone() -> None:
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    try:
+        configure_logging("warning")
+        assert [type(h.formatter) for h in root.handlers] == [JsonFormatter] and root.level == logging.WARNING
+    finally:
+        root.handlers[:], root.level = saved, level
 
 
 def test_the_worker_follows_the_log_and_catches_the_clock_up_at_start(tmp_path: Path) -> None:
