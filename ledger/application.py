@@ -33,6 +33,7 @@ from domain.wage.reference import WageReference
 from ledger.access import KeyManagement
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
 from ledger.funding import FundingUseCases
+from ledger.importing import ImportUseCases
 from ledger.lru import LruCache, PickledLru
 from ledger.persistence import BaseApplication, find_aggregate
 from ledger.personal_data import DataKeys, KeyWritingRecorder, PersonalDataMapper, SQLDataKeys
@@ -56,7 +57,7 @@ class DraftResult:
     version: int
 
 
-class Contracts(FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication):
+class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication):
     # No snapshots of contracts: a snapshot would copy the apprentice's name and birth date outside the sealed
     # events, out of reach of erasure; a contract has tens of events and loads fast without.
     _reference_cache: tuple[int, WageReference] | None = None  # (reference data version, its series)

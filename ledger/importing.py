@@ -1,0 +1,262 @@
+"""Spreadsheet import: each row drafts, corrects or leaves alone the contract of its « Référence CFA ».
+
+The reference is the idempotency key: row `R` of CFA `C` is the contract `POST /contracts` would draft with
+`Idempotency-Key: ref:R` under C's key (`contract_id_for("C/ref:R")`), so finding it is one read by id, with
+no index of references to keep. A row whose terms differ from the contract's current terms records
+`TermsCorrected` with reason "import" (allowed while the contract is live, D6224-5); the same terms record
+nothing. Each row is its own command and its own transaction: a refused row records nothing and the others
+go on. A dry run applies the same rules to a copy and saves nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from domain import legal_parameters as law
+from domain.contract import Contract, contract_id_for
+from domain.errors import DomainError, IllegalTransition
+from domain.events import event_json, event_type
+from domain.personal_data import is_erased
+from domain.terms import ContractTerms, parse_terms
+from domain.wage.engine import compute_schedule
+from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
+from domain.wage.reference import WageReference
+from ledger.errors import ApplicationError, ContractNotFound
+from ledger.import_columns import REFERENCE, CellProblem, Layout, column_for, french_message, row_terms
+from ledger.tabular import Column, Table, UnreadableSheet, write_table
+
+CREATED, CORRECTED, UNCHANGED, ERROR = "created", "corrected", "unchanged", "error"
+IMPORT_REASON = "import"
+MAX_IMPORT_ROWS = 100_000
+OUTCOME_LABELS = {CREATED: "créé", CORRECTED: "corrigé", UNCHANGED: "inchangé", ERROR: "erreur"}
+CLOSED_REFUSAL = "cannot record a correction of the terms: the contract is"  # Contract._require, final status
+STATUS_LABELS = {"terminated": "rompu", "ended": "arrivé à son terme", "refused": "refusé au dépôt"}
+
+
+def reference_key(reference: str) -> str:
+    """The idempotency key a reference stands for (the CFA's id scopes it, as for `POST /contracts`)."""
+    return f"ref:{reference}"
+
+
+class ImportUseCases(Application[UUID]):
+    """Mixed into the Contracts application."""
+
+    def read_contract(self, contract_id: UUID) -> Contract:
+        raise NotImplementedError  # the Contracts application's
+
+    def get_contract(self, contract_id: UUID) -> Contract:
+        raise NotImplementedError  # the Contracts application's
+
+    def draft_contract(
+        self, terms_raw: Mapping[str, Any], idempotency_key: str | None = None, cfa_id: str | None = None
+    ) -> Any:
+        raise NotImplementedError  # the Contracts application's
+
+    def correct_terms(
+        self, contract_id: UUID, terms_raw: Mapping[str, Any], reason: str, expected_version: int | None = None
+    ) -> int:
+        raise NotImplementedError  # the Contracts application's
+
+    def contract_history(
+        self, contract_id: UUID, kinds: frozenset[str], as_of: datetime | None = None
+    ) -> tuple[ContractTerms, list[dict[str, Any]]]:
+        raise NotImplementedError  # the Contracts application's
+
+    def current_wage_reference(self) -> WageReference:
+        raise NotImplementedError  # the Contracts application's
+
+    def import_contract(
+        self, reference: str, terms_raw: Mapping[str, Any], cfa_id: str, dry_run: bool = False
+    ) -> tuple[str, UUID]:
+        """One row: (outcome, contract id). Raises the domain's or the application's error when refused."""
+        terms = parse_terms(terms_raw)
+        key = reference_key(reference)
+        contract_id = contract_id_for(f"{cfa_id}/{key}")
+        try:
+            existing: Contract | None = self.read_contract(contract_id)
+        except ContractNotFound:
+            existing = None
+        if existing is None:
+            if dry_run:
+                draft = Contract.draft(terms, f"{cfa_id}/{key}", cfa_id)
+                compute_schedule(wage_facts(terms, []), self.current_wage_reference())  # or NotComputable
+                return CREATED, draft.id
+            result = self.draft_contract(terms_raw, key, cfa_id)
+            return (CREATED if result.created else UNCHANGED), result.contract_id
+        if existing.terms_data == terms.to_json():
+            return UNCHANGED, contract_id
+        if is_erased(existing.terms_data):
+            raise IllegalTransition(
+                "the apprentice's personal data were erased on request: the row is not imported again",
+                field="apprentice",
+                rule=law.ERASURE_ARTICLE,
+            )
+        if dry_run:
+            self._try_correction(existing, terms)
+        else:
+            self.correct_terms(contract_id, terms_raw, IMPORT_REASON, existing.version)
+        return CORRECTED, contract_id
+
+    def _try_correction(self, existing: Contract, terms: ContractTerms) -> None:
+        """The correction's rules and the schedule it would give, on a copy; nothing is saved."""
+        drafted, recorded = self.contract_history(existing.id, WAGE_FACT_EVENTS)
+        copy = self.get_contract(existing.id)  # this caller's own copy: the shared read copy is never changed
+        copy.correct_terms(terms, IMPORT_REASON)
+        pending = [event_json(e) for e in copy.collect_events() if event_type(e) in WAGE_FACT_EVENTS]
+        compute_schedule(wage_facts(drafted, recorded + pending), self.current_wage_reference())
+
+
+# -- a whole file ------------------------------------------------------------------------------------------
+@dataclass
+class RowResult:
+    line: int
+    reference: str | None
+    outcome: str
+    contract_id: str | None = None
+    problems: list[CellProblem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "reference": self.reference,
+            "outcome": self.outcome,
+            "contract_id": self.contract_id,
+            "errors": [p.as_dict() for p in self.problems],
+        }
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    table: Table
+    rows: list[RowResult]
+    ignored_columns: list[str]
+
+    def counts(self) -> dict[str, int]:
+        counts = {CREATED: 0, CORRECTED: 0, UNCHANGED: 0, ERROR: 0}
+        for r in self.rows:
+            counts[r.outcome] += 1
+        return counts
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "rows": len(self.rows),
+            **self.counts(),
+            "dry_run": self.dry_run,
+            "ignored_columns": self.ignored_columns,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.summary(), "lines": [r.as_dict() for r in self.rows]}
+
+
+def problem_of(error: DomainError | ApplicationError) -> CellProblem:
+    """A refusal of the rules as the report shows it: the column, the field, the rule and a French message."""
+    fld = error.field
+    rule = getattr(error, "rule", None)
+    column = column_for(fld)
+    if isinstance(error, IllegalTransition) and error.detail.startswith(CLOSED_REFUSAL):
+        status = str(error.detail).rsplit(" ", 1)[-1]
+        message = (
+            f"le contrat est clos ({STATUS_LABELS.get(status, status)}) : ses termes ne se corrigent plus ; "
+            "la ligne n'est pas appliquée"
+        )
+    elif isinstance(error, DomainError):
+        message = french_message(error.detail)
+    else:
+        message = {
+            "concurrent-change": "le contrat a changé pendant l'import : relancez l'import",
+            "version-conflict": "le contrat a changé pendant l'import : relancez l'import",
+            "idempotency-key-reused": "cette référence a été créée au même moment avec d'autres termes",
+        }.get(error.type, "refusé")
+    if column:
+        message = f"« {column} » : {message}"
+    return CellProblem(column, fld, rule, message, error.detail)
+
+
+def import_table(
+    contracts: ImportUseCases,
+    table: Table,
+    cfa_id: str,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    layout = Layout.of(table.headers)
+    if layout.reference_index is None:
+        raise UnreadableSheet(f"the header row has no column « {REFERENCE} » (the key of each contract)", field="file")
+    results: list[RowResult] = []
+    first_line: dict[str, int] = {}
+    total = len(table.rows)
+    for done, (line, values) in enumerate(table.rows, start=1):
+        results.append(_import_row(contracts, layout, line, values, cfa_id, dry_run, first_line))
+        if progress is not None and (done % 50 == 0 or done == total):
+            progress(done, total)
+    return ImportReport(dry_run, table, results, layout.unknown)
+
+
+def _import_row(
+    contracts: ImportUseCases,
+    layout: Layout,
+    line: int,
+    values: list[Any],
+    cfa_id: str,
+    dry_run: bool,
+    first_line: dict[str, int],
+) -> RowResult:
+    parsed = row_terms(layout, values)
+    reference = parsed.reference
+    if reference and reference in first_line:
+        problem = CellProblem(
+            REFERENCE, None, None, f"référence déjà présente ligne {first_line[reference]} du fichier"
+        )
+        return RowResult(line, reference, ERROR, problems=[problem])
+    if reference:
+        first_line[reference] = line
+    if parsed.terms is None:
+        return RowResult(line, reference, ERROR, problems=parsed.problems)
+    assert reference is not None
+    try:
+        outcome, contract_id = contracts.import_contract(reference, parsed.terms, cfa_id, dry_run)
+    except (DomainError, ApplicationError) as e:
+        return RowResult(line, reference, ERROR, problems=[problem_of(e)])
+    return RowResult(line, reference, outcome, str(contract_id))
+
+
+# -- the report written back --------------------------------------------------------------------------------
+REPORT_COLUMNS = (
+    Column("Résultat", width=12),
+    Column("Identifiant du contrat", width=38),
+    Column("Colonne en erreur", width=28),
+    Column("Règle", width=14),
+    Column("Erreur", width=60),
+)
+
+
+def report_file(report: ImportReport, fmt: str) -> bytes:
+    """The file as it came, each row followed by its outcome, the column at fault, the rule and the message."""
+    source = report.table
+    width = max([len(source.headers), *(len(v) for _, v in source.rows)])
+    headers = [*source.headers, *[""] * (width - len(source.headers))]
+    columns = [Column(h or "", width=max(12, len(h or "") + 2)) for h in headers] + list(REPORT_COLUMNS)
+    by_line = {r.line: r for r in report.rows}
+    rows = []
+    for line, values in source.rows:
+        result = by_line[line]
+        padded = [*values, *[None] * (width - len(values))]
+        rows.append(
+            [
+                *padded,
+                OUTCOME_LABELS[result.outcome],
+                result.contract_id,
+                " ; ".join(p.column or "" for p in result.problems) or None,
+                " ; ".join(p.rule or "" for p in result.problems if p.rule) or None,
+                " ; ".join(p.message for p in result.problems) or None,
+            ]
+        )
+    return write_table(fmt, columns, rows, "Rapport d'import")
