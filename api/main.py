@@ -19,7 +19,7 @@ from api import problems
 from api.metrics import Metrics
 from api.metrics import router as metrics_router
 from api.middleware import RequestContext
-from api.routes import contracts, funding, health, reference, simulations, ui, webhooks
+from api.routes import contracts, exports, funding, health, imports, notices, reference, simulations, ui, webhooks
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from ledger.time import paris_today
@@ -78,8 +78,10 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = Metrics(app.state)
     problems.install(app)
-    app.add_middleware(RequestContext, max_body_bytes=settings.api_max_body_bytes)
-    for module in (contracts, funding, webhooks, simulations, reference, health):
+    app.add_middleware(
+        RequestContext, max_body_bytes=settings.api_max_body_bytes, max_upload_bytes=settings.api_max_upload_bytes
+    )
+    for module in (imports, exports, notices, contracts, funding, webhooks, simulations, reference, health):
         app.include_router(module.router)
     app.include_router(metrics_router)
     ui.install(app)

@@ -23,6 +23,7 @@ from ledger.current_reads import fresh_since
 access_log = logging.getLogger("api.access")
 log = logging.getLogger("api")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+UPLOAD_PATHS = ("/contracts/import/",)
 
 
 class JsonFormatter(logging.Formatter):
@@ -54,9 +55,14 @@ def configure_logging(level: str) -> None:
 class RequestContext:
     """Request id (the caller's X-Request-ID if sane, else a new one), access log, body size limit."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes if max_upload_bytes is not None else max_body_bytes
+
+    def limit_for(self, path: str) -> int:
+        """The body cap of a path: file uploads (a spreadsheet, a CERFA PDF) have their own."""
+        return self.max_upload_bytes if path.startswith(UPLOAD_PATHS) else self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,12 +86,13 @@ class RequestContext:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
+        limit = self.limit_for(scope["path"])
         try:
             declared = headers.get("content-length")
             if declared is not None and not (declared.isascii() and declared.isdigit()):
                 await self._problem(send_with_id, scope, request_id, 400, "invalid-request", "Invalid Content-Length")
                 return
-            if declared is not None and int(declared) > self.max_body_bytes:
+            if declared is not None and int(declared) > limit:
                 await self._problem(send_with_id, scope, request_id, 413, "body-too-large", "The body is too large")
                 return
             received = 0
@@ -95,8 +102,8 @@ class RequestContext:
                 message = await receive()
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
-                    if received > self.max_body_bytes:  # a body sent without its length, read by the route
-                        raise HTTPException(413, f"the request body is larger than {self.max_body_bytes} bytes")
+                    if received > limit:  # a body sent without its length, read by the route
+                        raise HTTPException(413, f"the request body is larger than {limit} bytes")
                 return message
 
             try:
@@ -126,7 +133,7 @@ class RequestContext:
             )
 
     async def _problem(self, send: Send, scope: Scope, request_id: str, status: int, slug: str, title: str) -> None:
-        detail = f"at most {self.max_body_bytes} bytes" if status == 413 else title
+        detail = f"at most {self.limit_for(scope['path'])} bytes" if status == 413 else title
         body = problem_body(status, {"type": slug, "title": title, "detail": detail}, scope["path"], request_id)
         response = JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
         await response({"type": "http"}, _no_body, send)

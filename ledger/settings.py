@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     api_max_body_bytes: int = Field(default=64 * 1024, ge=1024)  # a contract's terms are ~1 KiB
+    # Uploads under /contracts/import/ (a spreadsheet of contracts, a CERFA PDF) may be larger than a body
+    api_max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     log_level: str = "INFO"
     # How often the projections look for new events in a long-lived process (seconds); a local write
     # wakes them at once.

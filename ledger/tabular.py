@@ -119,7 +119,7 @@ def write_table(fmt: str, columns: Sequence[Column], rows: Iterable[Sequence[Any
     return _write_csv(columns, rows)
 
 
-def _csv_cell(value: Any) -> str:
+def _csv_cell(value: Any, kind: str = "text") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -127,7 +127,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return value.strftime("%m/%Y" if kind == "month" else "%d/%m/%Y")
     if isinstance(value, (Decimal, float)):
         return str(value).replace(".", ",")
     return str(value)
@@ -138,7 +138,7 @@ def _write_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> byte
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([c.header for c in columns])
     for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow([_csv_cell(v, c.kind) for v, c in zip(row, columns, strict=False)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -158,7 +158,7 @@ def _write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence[Any]], title:
         if column.note:
             cell.comment = Comment(column.note, "apprenticeship-ledger")
     sheet.freeze_panes = "A2"
-    formats = {"date": DATE_FORMAT, "money": MONEY_FORMAT, "number": "0.##", "integer": "0"}
+    formats = {"date": DATE_FORMAT, "month": "MM/YYYY", "money": MONEY_FORMAT, "number": "0.##", "integer": "0"}
     for row in rows:
         sheet.append([_xlsx_cell(v) for v in row])
     for index, column in enumerate(columns, start=1):

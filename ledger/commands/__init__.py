@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "worker",
     "rebuild",
     "personal_data",
+    "import_sheet",
+    "export",
 )
 
 

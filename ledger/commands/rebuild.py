@@ -26,14 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=handle)
 
 
-def progress(done: int, total: int, started: float) -> str:
+def progress(done: int, total: int, started: float, unit: str = "events", per: str = "ev") -> str:
     elapsed = max(time.perf_counter() - started, 1e-9)
     rate = done / elapsed
     eta = (total - done) / rate if rate > 0 else 0.0
     filled = int(BAR * done / total) if total else BAR
     return (
         f"\r[{'#' * filled}{'.' * (BAR - filled)}] {100 * done / max(total, 1):5.1f} % "
-        f"{done:,}/{total:,} events  {rate:,.0f} ev/s  ETA {eta:,.0f} s "
+        f"{done:,}/{total:,} {unit}  {rate:,.0f} {per}/s  ETA {eta:,.0f} s "
     )
 
 

@@ -1,0 +1,243 @@
+"""Figures out for payroll and for the CFA's accounts: the payroll export (one line per contract and month) and
+the funding schedule export (one line per dated payment), read from the wage and funding views.
+
+Payroll line of month M: the legal minimum of M, its change from M−1 with the cause and the article (the
+wage-history entries effective in M; a change no fact explains comes from a month only partly covered,
+prorated by calendar days), and the arrears (« rappel ») to pay with M's payroll: the arrears of the
+history entries recorded in M — a fact recorded late (a SMIC revaluation, a correction) makes months
+already paid owe the difference.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from api.routes.ui import EVENT_FR, STATUS_FR
+from ledger.system import Ledger
+from ledger.tabular import Column
+from projections.wage.view import COLUMNS, ContractRow
+
+PRORATA_CAUSE = "Mois incomplet (prorata des jours calendaires)"
+PRORATA_RULE = "D6222-26 (prorata : lecture du service)"
+PAYERS_FR = {"OPCO": "OPCO", "employer": "employeur"}
+KINDS_FR = {
+    "advance": "avance",
+    "balance": "solde",
+    "regularisation": "régularisation",
+    "employer participation": "participation employeur",
+    "rupture complement": "complément (rupture)",
+    "rupture recovery": "reprise (rupture)",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose contracts: one CFA's, one employer's (SIRET), or every one (None, None)."""
+
+    cfa_id: str | None = None
+    employer_siret: str | None = None
+
+    def where(self, alias: str = "") -> tuple[str, list[Any]]:
+        conditions, params = [], []
+        for column, value in (("cfa_id", self.cfa_id), ("employer_siret", self.employer_siret)):
+            if value is not None:
+                conditions.append(f"{alias}{column} = ?")
+                params.append(value)
+        return "".join(f" AND {c}" for c in conditions), params
+
+
+def month_bounds(first: str, last: str) -> tuple[str, str]:
+    """The first day of `first` and the last day of `last` (YYYY-MM), as ISO dates."""
+    year, month = (int(x) for x in last.split("-"))
+    return f"{first}-01", f"{last}-{monthrange(year, month)[1]:02d}"
+
+
+def month_cell(key: str) -> date:
+    return date.fromisoformat(f"{key}-01")
+
+
+def euros(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+# -- payroll -----------------------------------------------------------------------------------------------
+PAYROLL_COLUMNS: tuple[Column, ...] = (
+    Column("Mois", "month", 9),
+    Column("Identifiant du contrat", width=38),
+    Column("CFA", width=14),
+    Column("Apprenti", width=26),
+    Column("Employeur", width=26),
+    Column("SIRET", width=16),
+    Column("Statut", width=12),
+    Column("Minimum légal", "money", 14),
+    Column("Taux (%)", "number", 9),
+    Column("Base", width=8),
+    Column("Variation sur le mois précédent", "money", 16),
+    Column("Cause de la variation", width=40),
+    Column("Article", width=22),
+    Column("Rappel à verser", "money", 14),
+    Column("Détail du rappel", width=44),
+)
+
+
+def payroll_contracts(ledger: Ledger, scope: Scope, first: str, last: str) -> list[ContractRow]:
+    """The contracts running at some point of the months [first, last] (YYYY-MM), in the scope."""
+    ledger.wage_runner.catch_up()
+    start, end = month_bounds(first, last)
+    condition, params = scope.where()
+    rows = ledger.wage_view.query(
+        f"SELECT {COLUMNS} FROM {{schema}}wage_contracts WHERE start_date <= ? AND effective_end >= ?{condition}"
+        " ORDER BY employer_siret, apprentice, contract_id",
+        [end, start, *params],
+    )
+    return [ContractRow.from_db(r) for r in rows]
+
+
+def histories(ledger: Ledger, contract_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each contract's wage-history entries, oldest first (one query per 500 contracts)."""
+    from projections import json_text
+
+    out: dict[str, list[dict[str, Any]]] = {cid: [] for cid in contract_ids}
+    for i in range(0, len(contract_ids), 500):
+        chunk = list(contract_ids[i : i + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = ledger.wage_view.query(
+            f"SELECT contract_id, entry FROM {{schema}}wage_history WHERE contract_id IN ({marks}) ORDER BY seq", chunk
+        )
+        for cid, entry in rows:
+            out[cid].append(json_text.loads(entry))
+    return out
+
+
+def _partial(month: dict[str, Any]) -> bool:
+    """A month with several rates or not wholly covered by the contract: its amount is prorated."""
+    segments = month["segments"]
+    if len(segments) != 1:
+        return True
+    year, number = (int(x) for x in month["month"].split("-"))
+    last_day = f"{month['month']}-{monthrange(year, number)[1]:02d}"
+    return bool(segments[0]["from"] != f"{month['month']}-01" or segments[0]["to"] != last_day)
+
+
+def _french_day(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+
+
+def payroll_lines(row: ContractRow, history: list[dict[str, Any]], first: str, last: str) -> Iterable[list[Any]]:
+    months = row.schedule or []
+    terms = row.terms
+    employer = terms["employer"]
+    for index, month in enumerate(months):
+        key = month["month"]
+        if not first <= key <= last:
+            continue
+        previous = months[index - 1] if index > 0 else None
+        amount = Decimal(month["amount"])
+        variation = None if previous is None else amount - Decimal(previous["amount"])
+        effective = [e for e in history if e["effective_date"][:7] == key]
+        causes = [EVENT_FR.get(e["cause"], e["cause"]) for e in effective]
+        articles = [e["article"] for e in effective if e.get("article")]
+        if variation and not effective and (_partial(month) or (previous is not None and _partial(previous))):
+            causes, articles = [PRORATA_CAUSE], [PRORATA_RULE]
+        recorded = [e for e in history if e["recorded_at"][:7] == key and Decimal(e.get("arrears") or 0) != 0]
+        arrears = sum((Decimal(e["arrears"]) for e in recorded), Decimal(0))
+        detail = " ; ".join(
+            f"{EVENT_FR.get(e['cause'], e['cause'])} du {_french_day(e['recorded_at'])} : "
+            + ", ".join(f"{m['month'][5:7]}/{m['month'][:4]}" for m in e["months"] if m["status"] == "arrears")
+            for e in recorded
+        )
+        last_segment = month["segments"][-1] if month["segments"] else {}
+        yield [
+            month_cell(key),
+            row.contract_id,
+            row.cfa_id,
+            row.apprentice,
+            employer.get("name"),
+            row.employer_siret,
+            STATUS_FR.get(row.status, row.status),
+            amount,
+            last_segment.get("pct"),
+            last_segment.get("base_kind"),
+            variation,
+            " ; ".join(dict.fromkeys(causes)) or None,
+            " ; ".join(dict.fromkeys(articles)) or None,
+            arrears if recorded else None,
+            detail or None,
+        ]
+
+
+def payroll_rows(ledger: Ledger, scope: Scope, first: str, last: str) -> list[list[Any]]:
+    contracts = payroll_contracts(ledger, scope, first, last)
+    found = histories(ledger, [c.contract_id for c in contracts])
+    return [line for c in contracts for line in payroll_lines(c, found[c.contract_id], first, last)]
+
+
+# -- funding -----------------------------------------------------------------------------------------------
+FUNDING_COLUMNS: tuple[Column, ...] = (
+    Column("Échéance", "date", 11),
+    Column("Identifiant du contrat", width=38),
+    Column("CFA", width=14),
+    Column("Apprenti", width=26),
+    Column("Employeur", width=26),
+    Column("SIRET", width=16),
+    Column("Statut", width=12),
+    Column("Année de contrat", "integer", 8),
+    Column("Nature", width=24),
+    Column("Payeur", width=10),
+    Column("Montant", "money", 14),
+    Column("Règle", width=22),
+    Column("Note", width=40),
+    Column("État", width=10),
+)
+
+
+def funding_rows(ledger: Ledger, scope: Scope, first: str | None, last: str | None, today: date) -> list[list[Any]]:
+    """Every dated payment of the contracts in scope, due within [first, last] (months, both optional)."""
+    from projections import json_text
+
+    ledger.funding_runner.catch_up()
+    ledger.wage_runner.catch_up()
+    condition, params = scope.where("w.")
+    rows = ledger.funding_view.query(
+        "SELECT f.contract_id, f.state, w.cfa_id, w.apprentice, w.terms, w.employer_siret, w.status"
+        " FROM {schema}funding_contracts f JOIN {schema}wage_contracts w ON w.contract_id = f.contract_id"
+        f" WHERE 1=1{condition} ORDER BY w.employer_siret, w.apprentice, f.contract_id",
+        params,
+    )
+    low, high = month_bounds(first or "0001-01", last or "9999-12")
+    out: list[list[Any]] = []
+    for cid, state_text, cfa, apprentice, terms_text, siret, status in rows:
+        state = json_text.loads(state_text) if state_text else None
+        if not state or "payments" not in state:
+            continue
+        employer = json_text.loads(terms_text)["employer"].get("name")
+        for p in state["payments"]:
+            if not low <= p["due_on"] <= high:
+                continue
+            kind = p["kind"]
+            due = date.fromisoformat(p["due_on"])
+            out.append(
+                [
+                    due,
+                    cid,
+                    cfa,
+                    apprentice,
+                    employer,
+                    siret,
+                    STATUS_FR.get(status, status),
+                    p["contract_year"],
+                    KINDS_FR.get(kind, kind.replace("month ", "mois ")),
+                    PAYERS_FR.get(p["payer"], p["payer"]),
+                    Decimal(p["amount"]),
+                    p.get("rule"),
+                    p.get("note"),
+                    "échue" if due <= today else "à venir",
+                ]
+            )
+    out.sort(key=lambda line: (line[0], line[1]))
+    return out
