@@ -20,6 +20,7 @@ from typing import Any
 from api.routes.ui import EVENT_FR, STATUS_FR
 from ledger.system import Ledger
 from ledger.tabular import Column
+from projections.wage.history import CAUSE_ARTICLES
 from projections.wage.view import COLUMNS, ContractRow
 
 PRORATA_CAUSE = "Mois incomplet (prorata des jours calendaires)"
@@ -124,6 +125,23 @@ def _partial(month: dict[str, Any]) -> bool:
     return bool(segments[0]["from"] != f"{month['month']}-01" or segments[0]["to"] != last_day)
 
 
+def schedule_causes(previous: dict[str, Any], month: dict[str, Any]) -> list[str]:
+    """What moved the rate between the end of the previous month and through this one, read from the schedule
+    itself (a birthday or an anniversary moves it whether or not the clock has recorded the event yet)."""
+    kinds: list[str] = []
+    segments = [previous["segments"][-1], *month["segments"]] if previous["segments"] else month["segments"]
+    for a, b in zip(segments, segments[1:], strict=False):
+        if a["bracket"] != b["bracket"]:
+            kinds.append("AgeBracketReached")
+        if a["year"] != b["year"]:
+            kinds.append("ContractYearStarted")
+        if a["base"] != b["base"] and a["base_kind"] == b["base_kind"]:
+            kinds.append({"SMIC": "SmicRevalued", "SMC": "SmcChanged"}.get(a["base_kind"], "LuxembourgCoteRecorded"))
+        elif a["base_kind"] != b["base_kind"]:
+            kinds.append("SmcChanged")
+    return list(dict.fromkeys(kinds))
+
+
 def _french_day(iso: str) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
 
@@ -139,11 +157,19 @@ def payroll_lines(row: ContractRow, history: list[dict[str, Any]], first: str, l
         previous = months[index - 1] if index > 0 else None
         amount = Decimal(month["amount"])
         variation = None if previous is None else amount - Decimal(previous["amount"])
-        effective = [e for e in history if e["effective_date"][:7] == key]
-        causes = [EVENT_FR.get(e["cause"], e["cause"]) for e in effective]
-        articles = [e["article"] for e in effective if e.get("article")]
-        if variation and not effective and (_partial(month) or (previous is not None and _partial(previous))):
-            causes, articles = [PRORATA_CAUSE], [PRORATA_RULE]
+        if previous is None:
+            kinds = [("Début du contrat", CAUSE_ARTICLES["Drafted"])]
+        else:
+            kinds = [(EVENT_FR[k], CAUSE_ARTICLES[k]) for k in schedule_causes(previous, month)]
+            kinds += [
+                (EVENT_FR.get(e["cause"], e["cause"]), e.get("article") or "")
+                for e in history
+                if e["effective_date"][:7] == key and e["cause"] != "Drafted"
+            ]
+            if variation and not kinds and (_partial(month) or _partial(previous)):
+                kinds = [(PRORATA_CAUSE, PRORATA_RULE)]
+        causes = [c for c, _ in kinds]
+        articles = [a for _, a in kinds if a]
         recorded = [e for e in history if e["recorded_at"][:7] == key and Decimal(e.get("arrears") or 0) != 0]
         arrears = sum((Decimal(e["arrears"]) for e in recorded), Decimal(0))
         detail = " ; ".join(
