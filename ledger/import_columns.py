@@ -83,7 +83,8 @@ COLUMNS: tuple[ImportColumn, ...] = (
     ImportColumn("Employeur", "employer.name", "text", "Boulangerie Martin", "dénomination"),
     ImportColumn("SIRET employeur", "employer.siret", "digits", "12345678900011", "14 chiffres", digits=14),
     # `employer.postcode` (optional, 5 characters; 976xx = Mayotte) is the terms field agreed with the CERFA
-    # work; the domain's terms parser validates and keeps it.
+    # work, which adds it to `domain.terms` (parsed and validated there). MERGE: until that parser knows the
+    # field, `parse_terms` ignores the key and the value is not kept; nothing else needs wiring here.
     ImportColumn("Code postal employeur", "employer.postcode", "digits", "75011", "5 chiffres", digits=5),
     ImportColumn("Secteur employeur", "employer.sector", "choice", "privé", "privé / public", choices=SECTORS),
     ImportColumn("Majoration secteur public (points)", "employer.public_majoration_points", "int", None, "0, 10 ou 20"),

@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from domain import legal_parameters as law
-from domain.contract import Contract, contract_id_for
+from domain.contract import Contract, changed_paths, contract_id_for
 from domain.errors import DomainError, IllegalTransition
 from domain.events import event_json, event_type
 from domain.personal_data import is_erased
@@ -89,7 +89,7 @@ class ImportUseCases(Application[UUID]):
                 return CREATED, draft.id
             result = self.draft_contract(terms_raw, key, cfa_id)
             return (CREATED if result.created else UNCHANGED), result.contract_id
-        if existing.terms_data == terms.to_json():
+        if not changed_paths(existing.terms_data, terms.to_json()):  # the aggregate's own test of a correction
             return UNCHANGED, contract_id
         if is_erased(existing.terms_data):
             raise IllegalTransition(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from dataclasses import fields
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
 from domain.contract import contract_id_for
+from domain.terms import Employer
 from ledger.import_columns import COLUMNS, template
 from ledger.importing import import_table, report_file
 from ledger.system import Ledger
@@ -191,3 +193,16 @@ def test_the_template_imports_as_one_contract(ledger: Ledger) -> None:
     for fmt in ("xlsx", "csv"):
         report = import_table(ledger.contracts, read_table(template(fmt), f"modele.{fmt}"), CFA)
         assert [r.outcome for r in report.rows] == ["created" if fmt == "xlsx" else "unchanged"]
+
+
+@pytest.mark.skipif(
+    "postcode" not in {f.name for f in fields(Employer)},
+    reason="employer.postcode is added to the terms by the CERFA work (issue 30 item 6); active once merged",
+)
+def test_the_employer_postcode_column_fills_employer_postcode(ledger: Ledger) -> None:
+    mayotte = row("R-976", terms())
+    mayotte[COLUMN["Code postal employeur"]] = 97600  # typed as a number
+    report = run(ledger, sheet_bytes("xlsx", [mayotte]), "xlsx")
+    assert report.rows[0].outcome == "created", report.rows[0].problems
+    contract = ledger.contracts.read_contract(contract_id_for(f"{CFA}/ref:R-976"))
+    assert contract.terms_data["employer"]["postcode"] == "97600"
