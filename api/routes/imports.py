@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Header, Query, UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from api.deps import CfaDep, LedgerDep, PrincipalDep
 from api.problems import problem_responses
@@ -19,6 +20,35 @@ from ledger.importing import MAX_IMPORT_ROWS, import_table, report_file
 from ledger.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, read_table
 
 router = APIRouter(prefix="/contracts/import", tags=["import"])
+
+
+class RowProblemOut(BaseModel):
+    column: str | None = Field(description="the French header of the column at fault")
+    field: str | None = Field(description="the terms field (interfaces §1)")
+    rule: str | None = Field(description="the article")
+    message: str = Field(description="in French")
+    detail: str | None = Field(description="the rule's own wording, when the refusal came from the rules")
+
+
+class RowOut(BaseModel):
+    line: int = Field(description="the line in the spreadsheet (the header is line 1)")
+    reference: str | None
+    outcome: Literal["created", "corrected", "unchanged", "error"]
+    contract_id: str | None
+    errors: list[RowProblemOut]
+
+
+class ImportReportOut(BaseModel):
+    rows: int
+    created: int
+    corrected: int
+    unchanged: int
+    error: int
+    dry_run: bool
+    ignored_columns: list[str] = Field(description="headers of the file that are not import columns")
+    lines: list[RowOut]
+
+
 SPREADSHEET_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX_MEDIA_TYPE: {}, CSV_MEDIA_TYPE: {}}, "description": "The file"}
 }
@@ -40,6 +70,7 @@ def import_template(principal: PrincipalDep) -> Response:
 
 @router.post(
     "/spreadsheet",
+    response_model=ImportReportOut,
     responses={**SPREADSHEET_RESPONSE, **problem_responses(401, 403, 413, 422)},
     summary="Import contracts from a spreadsheet; each row is created, corrected, unchanged or refused",
     description="One row per contract, keyed by « Référence CFA »: a new reference drafts the contract (the same"
