@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -28,8 +28,11 @@ from domain.wage.engine import compute_schedule
 from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
 from domain.wage.reference import WageReference
 from ledger.errors import ApplicationError, ContractNotFound
-from ledger.import_columns import REFERENCE, CellProblem, Layout, column_for, french_message, row_terms
+from ledger.import_columns import REFERENCE, CellProblem, Layout, ParsedRow, column_for, french_message, row_terms
 from ledger.tabular import Column, Table, UnreadableSheet, write_table
+
+if TYPE_CHECKING:
+    from ledger.application import Contracts
 
 CREATED, CORRECTED, UNCHANGED, ERROR = "created", "corrected", "unchanged", "error"
 IMPORT_REASON = "import"
@@ -39,9 +42,17 @@ CLOSED_REFUSAL = "cannot record a correction of the terms: the contract is"  # C
 STATUS_LABELS = {"terminated": "rompu", "ended": "arrivé à son terme", "refused": "refusé au dépôt"}
 
 
+NOT_LOOKED_UP = object()
+LOOKUP_CHUNK = 200  # rows whose contracts are read in one query
+
+
 def reference_key(reference: str) -> str:
     """The idempotency key a reference stands for (the CFA's id scopes it, as for `POST /contracts`)."""
     return f"ref:{reference}"
+
+
+def import_contract_id(cfa_id: str, reference: str) -> UUID:
+    return contract_id_for(f"{cfa_id}/{reference_key(reference)}")
 
 
 class ImportUseCases(Application[UUID]):
@@ -72,16 +83,28 @@ class ImportUseCases(Application[UUID]):
         raise NotImplementedError  # the Contracts application's
 
     def import_contract(
-        self, reference: str, terms_raw: Mapping[str, Any], cfa_id: str, dry_run: bool = False
+        self,
+        reference: str,
+        terms_raw: Mapping[str, Any],
+        cfa_id: str,
+        dry_run: bool = False,
+        found: Contract | None | object = NOT_LOOKED_UP,
     ) -> tuple[str, UUID]:
-        """One row: (outcome, contract id). Raises the domain's or the application's error when refused."""
+        """One row: (outcome, contract id). Raises the domain's or the application's error when refused.
+
+        `found`: the reference's contract (or None) when the caller already looked it up (a file's rows are
+        looked up many at a time, see `import_table`)."""
         terms = parse_terms(terms_raw)
         key = reference_key(reference)
-        contract_id = contract_id_for(f"{cfa_id}/{key}")
-        try:
-            existing: Contract | None = self.read_contract(contract_id)
-        except ContractNotFound:
-            existing = None
+        contract_id = import_contract_id(cfa_id, reference)
+        existing: Contract | None
+        if isinstance(found, Contract) or found is None:
+            existing = found
+        else:
+            try:
+                existing = self.read_contract(contract_id)
+            except ContractNotFound:
+                existing = None
         if existing is None:
             if dry_run:
                 draft = Contract.draft(terms, f"{cfa_id}/{key}", cfa_id)
@@ -181,35 +204,39 @@ def problem_of(error: DomainError | ApplicationError) -> CellProblem:
 
 
 def import_table(
-    contracts: ImportUseCases,
+    contracts: Contracts,
     table: Table,
     cfa_id: str,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
+    """Every row of the file, in order; the contracts of each chunk of rows are read in one query."""
     layout = Layout.of(table.headers)
     if layout.reference_index is None:
         raise UnreadableSheet(f"the header row has no column « {REFERENCE} » (the key of each contract)", field="file")
     results: list[RowResult] = []
     first_line: dict[str, int] = {}
     total = len(table.rows)
-    for done, (line, values) in enumerate(table.rows, start=1):
-        results.append(_import_row(contracts, layout, line, values, cfa_id, dry_run, first_line))
-        if progress is not None and (done % 50 == 0 or done == total):
-            progress(done, total)
+    for start in range(0, total, LOOKUP_CHUNK):
+        chunk = [(line, row_terms(layout, values)) for line, values in table.rows[start : start + LOOKUP_CHUNK]]
+        ids = {import_contract_id(cfa_id, p.reference) for _, p in chunk if p.terms is not None and p.reference}
+        found = contracts.read_many(sorted(ids, key=str))
+        for line, parsed in chunk:
+            results.append(_import_row(contracts, line, parsed, cfa_id, dry_run, first_line, found))
+        if progress is not None:
+            progress(len(results), total)
     return ImportReport(dry_run, table, results, layout.unknown)
 
 
 def _import_row(
-    contracts: ImportUseCases,
-    layout: Layout,
+    contracts: Contracts,
     line: int,
-    values: list[Any],
+    parsed: ParsedRow,
     cfa_id: str,
     dry_run: bool,
     first_line: dict[str, int],
+    found: Mapping[UUID, Any],
 ) -> RowResult:
-    parsed = row_terms(layout, values)
     reference = parsed.reference
     if reference and reference in first_line:
         problem = CellProblem(
@@ -222,7 +249,10 @@ def _import_row(
         return RowResult(line, reference, ERROR, problems=parsed.problems)
     assert reference is not None
     try:
-        outcome, contract_id = contracts.import_contract(reference, parsed.terms, cfa_id, dry_run)
+        existing = found.get(import_contract_id(cfa_id, reference))
+        outcome, contract_id = contracts.import_contract(
+            reference, parsed.terms, cfa_id, dry_run, existing if isinstance(existing, Contract) else None
+        )
     except (DomainError, ApplicationError) as e:
         return RowResult(line, reference, ERROR, problems=[problem_of(e)])
     return RowResult(line, reference, outcome, str(contract_id))
