@@ -57,6 +57,14 @@ def spreadsheet(n: int, fmt: str) -> bytes:
     return write_table(fmt, [Column(c.header) for c in COLUMNS], rows)
 
 
+def peak_rss_kib() -> int:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the parent across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _peer(url: str, n: int, out: Any) -> None:
     app = bootstrap(Settings(database_url=url))
     t0 = time.perf_counter()
@@ -64,7 +72,7 @@ def _peer(url: str, n: int, out: Any) -> None:
         app.draft_contract(sample_terms(i), f"ref:REF-{i:06d}", CFA)
     elapsed = time.perf_counter() - t0
     app.close()
-    out.send((elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    out.send((elapsed, peak_rss_kib()))
 
 
 def _import(url: str, data: bytes, fmt: str, out: Any) -> None:
@@ -78,7 +86,7 @@ def _import(url: str, data: bytes, fmt: str, out: Any) -> None:
         report = import_table(app, read_table(data, f"bench.{fmt}"), CFA)
         results.append((time.perf_counter() - t0, report.counts()))
     app.close()
-    out.send((results, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    out.send((results, peak_rss_kib()))
 
 
 def in_process(target: Any, *args: Any) -> Any:
