@@ -23,6 +23,7 @@ from domain.contract import Contract, changed_paths, contract_id_for
 from domain.errors import DomainError, IllegalTransition
 from domain.events import event_json, event_type
 from domain.personal_data import is_erased
+from domain.roster import MasterRoster
 from domain.terms import ContractTerms, parse_terms
 from domain.wage.engine import compute_schedule
 from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
@@ -82,6 +83,9 @@ class ImportUseCases(Application[UUID]):
     def current_wage_reference(self) -> WageReference:
         raise NotImplementedError  # the Contracts application's
 
+    def master_roster(self, master_id: str) -> MasterRoster:
+        raise NotImplementedError  # the Contracts application's
+
     def import_contract(
         self,
         reference: str,
@@ -109,6 +113,8 @@ class ImportUseCases(Application[UUID]):
             if dry_run:
                 draft = Contract.draft(terms, f"{cfa_id}/{key}", cfa_id)
                 compute_schedule(wage_facts(terms, []), self.current_wage_reference())  # or NotComputable
+                if terms.master is not None:  # the master's limit as recorded (not counting the file's rows)
+                    self.master_roster(terms.master.id).admit(str(draft.id), terms.start_date, terms.end_date)
                 return CREATED, draft.id
             result = self.draft_contract(terms_raw, key, cfa_id)
             return (CREATED if result.created else UNCHANGED), result.contract_id

@@ -125,6 +125,16 @@ def test_a_dry_run_reports_what_would_happen_and_records_nothing(ledger: Ledger)
     }
 
 
+def test_a_dry_run_applies_the_masters_limit_as_recorded(ledger: Ledger) -> None:
+    full = [row(f"M-{i}", terms(master="M-1", apprentice__first_name=f"A{i}")) for i in range(2)]
+    run(ledger, sheet_bytes("csv", full), "csv")
+    third = [row("M-3", terms(master="M-1", apprentice__first_name="C"))]
+    dry = run(ledger, sheet_bytes("csv", third), "csv", dry_run=True)
+    real = run(ledger, sheet_bytes("csv", third), "csv")
+    assert dry.rows[0].outcome == real.rows[0].outcome == "error"
+    assert dry.rows[0].problems[0].rule == real.rows[0].problems[0].rule == "R6223-6"
+
+
 def test_a_closed_contract_is_reported_and_its_row_not_applied(ledger: Ledger) -> None:
     run(ledger, sheet_bytes("csv", good_rows()[:1]), "csv")
     cid = contract_id_for(f"{CFA}/ref:R-001")
