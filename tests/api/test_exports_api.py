@@ -190,14 +190,35 @@ def test_the_exports_open_in_libreoffice(api: Api, tmp_path: Path) -> None:
     if office is None:
         pytest.skip("LibreOffice is not installed on this machine: the files are read back with openpyxl and csv")
     two_contracts(api)
-    source = tmp_path / "paie.xlsx"
-    source.write_bytes(api.get("/exports/payroll", **{"from": "2026-01", "format": "xlsx"}).content)
-    subprocess.run(
-        [office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    converted = (tmp_path / "paie.csv").read_text(encoding="utf-8", errors="replace")
-    assert "Minimum légal" in converted.splitlines()[0]
-    assert len(converted.splitlines()) == 3
+
+    def convert(source: Path, target: str, outdir: str, *infilter: str) -> None:
+        subprocess.run(
+            [office, "--headless", *infilter, "--convert-to", target, "--outdir", str(tmp_path / outdir), source],
+            check=True,
+            capture_output=True,
+            timeout=180,
+            env={**os.environ, "HOME": str(tmp_path)},  # a profile of its own
+        )
+
+    # Our XLSX, opened by LibreOffice and saved as CSV (UTF-8: filter token 76).
+    xlsx = tmp_path / "paie.xlsx"
+    xlsx.write_bytes(api.get("/exports/payroll", **{"from": "2026-01", "format": "xlsx"}).content)
+    convert(xlsx, "csv:Text - txt - csv (StarCalc):44,34,76", "from-xlsx")
+    lines = list(csv.reader((tmp_path / "from-xlsx" / "paie.csv").read_text(encoding="utf-8").splitlines()))
+    assert lines[0][:8] == [
+        "Mois",
+        "Identifiant du contrat",
+        "CFA",
+        "Apprenti",
+        "Employeur",
+        "SIRET",
+        "Statut",
+        "Minimum légal",
+    ]
+    assert len(lines) == 3 and "Léa Martin" in {line[3] for line in lines[1:]}
+    # Our CSV (;, UTF-8 with BOM), opened by LibreOffice and saved as XLSX.
+    source = tmp_path / "financement.csv"
+    source.write_bytes(api.get("/exports/funding").content)
+    convert(source, "xlsx", "from-csv", "--infilter=CSV:59,34,76")
+    rows = read_xlsx((tmp_path / "from-csv" / "financement.xlsx").read_bytes())
+    assert len(rows) == len(read_csv(source.read_bytes())) and rows[0]["Payeur"] in ("OPCO", "employeur")
