@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from api.routes.ui import EVENT_FR, STATUS_FR
+from domain.contract import CORRECTION_ARTICLE
 from ledger.system import Ledger
 from ledger.tabular import Column
 from projections.wage.history import CAUSE_ARTICLES
@@ -34,6 +35,14 @@ KINDS_FR = {
     "rupture complement": "complément (rupture)",
     "rupture recovery": "reprise (rupture)",
 }
+
+
+# The wage history names a correction's ground in English (its API shape); French documents cite the article.
+ARTICLES_FR = {CAUSE_ARTICLES["TermsCorrected"]: f"{CORRECTION_ARTICLE} (correction des termes)"}
+
+
+def article_fr(article: str | None) -> str:
+    return ARTICLES_FR.get(article or "", article or "")
 
 
 @dataclass(frozen=True)
@@ -162,7 +171,7 @@ def payroll_lines(row: ContractRow, history: list[dict[str, Any]], first: str, l
         else:
             kinds = [(EVENT_FR[k], CAUSE_ARTICLES[k]) for k in schedule_causes(previous, month)]
             kinds += [
-                (EVENT_FR.get(e["cause"], e["cause"]), e.get("article") or "")
+                (EVENT_FR.get(e["cause"], e["cause"]), article_fr(e.get("article")))
                 for e in history
                 if e["effective_date"][:7] == key and e["cause"] != "Drafted"
             ]

@@ -26,13 +26,16 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from api.french import day, euros
 from api.routes.ui import EVENT_FR, STATUS_FR
 from domain.contract import Contract
+from ledger.exports import article_fr
 
 NARROW_NBSP, NBSP = "\u202f", "\u00a0"
+# Letters outside Windows-1252 that do not decompose into a base letter and an accent.
+PLAIN_LETTERS = str.maketrans("ŁłĐđĦħıĿŀŦŧŊŋ", "LlDdHhiLlTtNn")
 
 
 def pdf_text(text: Any, markup: bool = True) -> str:
     """Text the standard fonts can show (Windows-1252), escaped for a paragraph (`markup`) or plain for a cell."""
-    value = str(text).replace(NARROW_NBSP, NBSP)
+    value = str(text).replace(NARROW_NBSP, NBSP).translate(PLAIN_LETTERS)
     out = []
     for ch in value:
         try:
@@ -162,7 +165,7 @@ def notice_pdf(contract: Contract, months: list[dict[str, Any]], history: list[d
             [
                 day(h["effective_date"]),
                 Paragraph(pdf_text(EVENT_FR.get(h["cause"], h["cause"])), small),
-                Paragraph(pdf_text(h.get("article") or ""), small),
+                Paragraph(pdf_text(article_fr(h.get("article"))), small),
                 pdf_text(euros(h.get("old_amount")), False),
                 pdf_text(euros(h.get("new_amount")), False),
                 pdf_text(euros(h.get("arrears")), False) if Decimal(h.get("arrears") or 0) else "—",
