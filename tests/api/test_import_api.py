@@ -108,3 +108,22 @@ def test_the_template_downloads_and_imports_as_its_example_contract(api: Api) ->
     assert sheet["A1"].comment is not None
     assert upload(api, r.content, "modele.xlsx").json()["created"] == 1
     assert api.client.get("/contracts/import/template.xlsx").status_code == 401
+
+
+def test_an_upload_beyond_its_own_cap_is_refused_before_the_route(api: Api) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from ledger.settings import Settings
+
+    capped = create_app(api.ledger, settings=Settings(database_url="memory:", api_max_upload_bytes=4096))
+    before = api.ledger.contracts.recorder.max_notification_id()
+    with TestClient(capped) as client:
+        data = csv_bytes([row(f"C-{i}", terms()) for i in range(40)])
+        r = client.post(ROUTE, files={"file": ("contrats.csv", data)}, headers=api.auth("cfa_a"))
+        assert r.status_code == 413 and r.json()["detail"] == "at most 4096 bytes"
+        small = client.post(
+            ROUTE, files={"file": ("c.csv", csv_bytes([row("C-1", terms())]))}, headers=api.auth("cfa_a")
+        )
+        assert small.status_code == 200
+    assert api.ledger.contracts.recorder.max_notification_id() == (before or 0) + 1
