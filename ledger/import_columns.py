@@ -346,6 +346,18 @@ _FRENCH: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"the contract lasts less than (\d+) months"), lambda m: f"le contrat dure moins de {m[1]} mois"),
     (re.compile(r"start_date .* is before"), lambda m: "contrat antérieur à la grille en vigueur (hors champ)"),
     (re.compile(r".* is more than (\d+) months after start_date"), lambda m: f"plus de {m[1]} mois après le début"),
+    (
+        re.compile(r"the end date of an extended contract is changed by its extension"),
+        lambda m: "le contrat est prolongé (échec à l'examen) : sa fin suit la prolongation, pas l'import",
+    ),
+    (
+        re.compile(r"the apprentice's personal data were erased"),
+        lambda m: "les données de l'apprenti ont été effacées à sa demande : la ligne n'est pas réimportée",
+    ),
+    (
+        re.compile(r"maître d'apprentissage .* would have (\d+) apprentices on (\d{4})-(\d\d)-(\d\d)"),
+        lambda m: f"le maître d'apprentissage aurait {m[1]} apprentis le {m[4]}/{m[3]}/{m[2]}, au-delà de la limite",
+    ),
 )
 
 

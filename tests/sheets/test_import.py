@@ -133,6 +133,8 @@ def test_a_dry_run_applies_the_masters_limit_as_recorded(ledger: Ledger) -> None
     real = run(ledger, sheet_bytes("csv", third), "csv")
     assert dry.rows[0].outcome == real.rows[0].outcome == "error"
     assert dry.rows[0].problems[0].rule == real.rows[0].problems[0].rule == "R6223-6"
+    assert real.rows[0].problems[0].column == "Maître d'apprentissage (identifiant)"
+    assert "aurait 3 apprentis le 01/09/2025" in real.rows[0].problems[0].message
 
 
 def test_a_closed_contract_is_reported_and_its_row_not_applied(ledger: Ledger) -> None:
@@ -152,6 +154,26 @@ def test_a_closed_contract_is_reported_and_its_row_not_applied(ledger: Ledger) -
     problem = report.rows[0].problems[0]
     assert report.rows[0].outcome == "error" and "le contrat est clos (rompu)" in problem.message
     assert events_recorded(ledger) == before
+
+
+def test_an_extended_contracts_end_is_not_moved_by_an_import_but_its_other_terms_are(ledger: Ledger) -> None:
+    run(ledger, sheet_bytes("csv", good_rows()[:1]), "csv")
+    cid = contract_id_for(f"{CFA}/ref:R-001")
+    for event in (
+        {"type": "Signed", "on": "2025-08-25"},
+        {"type": "Filed", "on": "2025-09-01", "authority": "OPCO"},
+        {"type": "FilingDecided", "on": "2025-09-05", "accepted": True},
+        {"type": "ExamFailedExtended", "on": "2027-07-10", "new_end_date": "2028-06-30"},
+    ):
+        ledger.contracts.record_event(cid, event)
+    moved = good_rows()[:1]
+    moved[0][COLUMN["Date de fin du contrat"]] = "31/07/2027"
+    problem = run(ledger, sheet_bytes("csv", moved), "csv").rows[0].problems[0]
+    assert (problem.column, problem.rule) == ("Date de fin du contrat", "L6222-11")
+    assert "prolongé" in problem.message
+    renamed = good_rows()[:1]
+    renamed[0][COLUMN["Employeur"]] = "Boulangerie Martin SARL"
+    assert run(ledger, sheet_bytes("csv", renamed), "csv").rows[0].outcome == "corrected"
 
 
 def test_a_duplicated_reference_and_unreadable_cells_are_each_named(ledger: Ledger) -> None:
