@@ -24,6 +24,7 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 FORMATS = ("csv", "xlsx")
 MONEY_FORMAT = '#,##0.00 "€"'
 DATE_FORMAT = "DD/MM/YYYY"
+MAX_XLSX_UNPACKED_BYTES = 256 * 2**20  # 100,000 rows of the import's columns unpack to well under this
 
 
 class UnreadableSheet(InvalidRequest):
@@ -90,6 +91,16 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except zipfile.BadZipFile:
+        raise UnreadableSheet("the file is not a readable XLSX workbook (not a zip archive)", field="file") from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:  # a small upload that would unpack into gigabytes of XML
+        raise UnreadableSheet(
+            f"the workbook unpacks to more than {MAX_XLSX_UNPACKED_BYTES // 2**20} MiB; export the sheet as CSV",
+            field="file",
+        )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:

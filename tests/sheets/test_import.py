@@ -238,3 +238,14 @@ def test_the_employer_postcode_column_fills_employer_postcode(ledger: Ledger) ->
     assert report.rows[0].outcome == "created", report.rows[0].problems
     contract = ledger.contracts.read_contract(contract_id_for(f"{CFA}/ref:R-976"))
     assert contract.terms_data["employer"]["postcode"] == "97600"
+
+
+def test_a_workbook_that_would_unpack_too_far_is_refused_before_it_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ledger import tabular
+    from ledger.errors import ApplicationError
+
+    data = sheet_bytes("xlsx", good_rows())
+    monkeypatch.setattr(tabular, "MAX_XLSX_UNPACKED_BYTES", 1024)
+    with pytest.raises(ApplicationError) as refused:
+        read_table(data, "contrats.xlsx")
+    assert refused.value.field == "file" and "unpacks to more than" in refused.value.detail
