@@ -10,9 +10,9 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
 from api.deps import LedgerDep, PrincipalDep
+from api.figures import FUNDING_COLUMNS, PAYROLL_COLUMNS, Scope, funding_rows, payroll_rows
 from api.problems import ApiProblem, problem_responses
 from api.routes.imports import SPREADSHEET_RESPONSE, attachment
-from ledger.exports import FUNDING_COLUMNS, PAYROLL_COLUMNS, Scope, funding_rows, payroll_rows
 from ledger.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Column, write_table
 
 router = APIRouter(prefix="/exports", tags=["exports"])

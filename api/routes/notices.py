@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import LedgerDep, ReadableContract
+from api.notice import notice_pdf
 from api.problems import problem_responses
-from ledger.notice import notice_pdf
 
 router = APIRouter(prefix="/contracts", tags=["contracts"])
 PDF = "application/pdf"

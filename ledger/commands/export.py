@@ -1,5 +1,6 @@
 """`ledger export payroll|funding|notice`: the payroll and funding spreadsheets (CSV or XLSX, by the output's
-extension) and one contract's PDF notice, from the same views the API reads."""
+extension) and one contract's PDF notice, from the same views and with the same French wording as the API
+(`api/figures.py`, `api/notice.py`, imported when used, as `ledger serve` imports the app)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from uuid import UUID
 
 from domain.errors import DomainError
 from ledger.errors import ApplicationError
-from ledger.exports import FUNDING_COLUMNS, PAYROLL_COLUMNS, Scope, funding_rows, payroll_rows
-from ledger.notice import notice_pdf
 from ledger.system import bootstrap_ledger
 from ledger.tabular import format_of, write_table
 from ledger.time import paris_today
@@ -54,6 +53,8 @@ def _fail(problem: dict[str, str]) -> int:
 
 
 def handle_table(args: argparse.Namespace) -> int:
+    from api.figures import FUNDING_COLUMNS, PAYROLL_COLUMNS, Scope, funding_rows, payroll_rows
+
     if args.first and args.last and args.first > args.last:
         return _fail({"type": "invalid-arguments", "field": "to", "detail": "--to is before --from"})
     scope = Scope(args.cfa, args.employer)
@@ -75,6 +76,8 @@ def handle_table(args: argparse.Namespace) -> int:
 
 
 def handle_notice(args: argparse.Namespace) -> int:
+    from api.notice import notice_pdf
+
     try:
         contract_id = UUID(args.contract_id)
     except ValueError:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ledger.exports import article_fr
-from ledger.notice import pdf_text
+from api.figures import article_fr
+from api.notice import pdf_text
 
 
 def test_pdf_text_keeps_french_and_writes_other_letters_without_their_accent() -> None:

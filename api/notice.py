@@ -23,10 +23,10 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from api.figures import article_fr
 from api.french import day, euros
 from api.routes.ui import EVENT_FR, STATUS_FR
 from domain.contract import Contract
-from ledger.exports import article_fr
 
 NARROW_NBSP, NBSP = "\u202f", "\u00a0"
 # Letters outside Windows-1252 that do not decompose into a base letter and an accent.
