@@ -176,6 +176,17 @@ def test_an_extended_contracts_end_is_not_moved_by_an_import_but_its_other_terms
     assert run(ledger, sheet_bytes("csv", renamed), "csv").rows[0].outcome == "corrected"
 
 
+def test_an_erased_apprentice_is_not_imported_again(ledger: Ledger) -> None:
+    rows = good_rows()[:1]
+    run(ledger, sheet_bytes("csv", rows), "csv")
+    ledger.contracts.erase_personal_data(contract_id_for(f"{CFA}/ref:R-001"))
+    before = events_recorded(ledger)
+    report = run(ledger, sheet_bytes("csv", rows), "csv")
+    problem = report.rows[0].problems[0]
+    assert report.rows[0].outcome == "error" and problem.rule == "RGPD art. 17" and "effacées" in problem.message
+    assert events_recorded(ledger) == before
+
+
 def test_a_duplicated_reference_and_unreadable_cells_are_each_named(ledger: Ledger) -> None:
     first = row("R-1", terms())
     twice = row("R-1", terms(apprentice__first_name="Autre"))
