@@ -43,6 +43,9 @@ class EmployerIn(Strict):
     idcc: Annotated[str, Field(max_length=4)] | None = None
     headcount: int | None = None
     country: Annotated[str, Field(max_length=2)] = "FR"
+    postcode: Annotated[str, Field(max_length=5)] | None = Field(
+        default=None, description="the workplace's postcode; 976xx (Mayotte) takes Mayotte's own SMIC"
+    )
 
 
 class TrainingIn(Strict):
@@ -345,6 +348,9 @@ class SmicRevaluationIn(Strict):
     hourly: Money
     monthly: Money | None = Field(default=None, description="computed from the hourly rate when absent (L3242-1)")
     act: Text = Field(description="the decree or arrêté, e.g. 'Décret n° 2025-1228 du 17 décembre 2025'")
+    territory: Literal["metropole", "mayotte"] = Field(
+        default="metropole", description="whose SMIC: 'mayotte' for employers of postcode 976xx, its own series"
+    )
 
 
 class LuxembourgCoteIn(Strict):
@@ -355,6 +361,7 @@ class LuxembourgCoteIn(Strict):
 
 class ReferenceOut(BaseModel):
     smic: list[dict[str, Any]]
+    smic_mayotte: list[dict[str, Any]] = Field(default_factory=list)
     luxembourg_cotes: list[dict[str, Any]]
     funding: dict[str, Any]
 

@@ -146,6 +146,22 @@ SMIC_SEED: tuple[SmicRevaluation, ...] = tuple(
     )
 )
 SMIC_ARTICLE = "L3231-5 / L3242-1"
+
+# Mayotte (département 976) has its own SMIC, set by the same acts (L3423-3 until 2022, then the Code's
+# general rules with a Mayotte amount). Values as the public simulators use them; recorded like the
+# metropolitan series, in the reference data, under the territory below.
+METROPOLE, MAYOTTE = "metropole", "mayotte"
+TERRITORIES = (METROPOLE, MAYOTTE)
+MAYOTTE_POSTCODE_PREFIX = "976"  # département 976: postcodes 976xx
+MAYOTTE_SMIC_ARTICLE = "L3231-5 / L3423-3"
+SMIC_MAYOTTE_SEED: tuple[SmicRevaluation, ...] = tuple(
+    SmicRevaluation(date.fromisoformat(d), Decimal(h), Decimal(m), act)
+    for d, h, m, act in (
+        ("2024-11-01", "8.98", "1361.97", "Décret 2024-951 du 23/10/2024 (Mayotte)"),
+        ("2026-01-01", "9.33", "1415.05", "Décret 2025-1228 du 17/12/2025 (Mayotte)"),
+        ("2026-06-01", "9.56", "1449.93", "Arrêté du 22/05/2026 (Mayotte)"),
+    )
+)
 # The monthly SMIC is the hourly SMIC over the legal working week, mensualised: hourly × 35 × 52 / 12.
 LEGAL_WEEKLY_HOURS = Parameter(35, "L3121-27", date(2002, 1, 1), "durée légale du travail, every employer")
 MENSUALISATION_WEEKS_PER_YEAR = Parameter(52, "L3242-1", date(1978, 1, 19), "monthly = weekly × 52 / 12")

@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import legal_parameters as law
 from domain.errors import ReferenceDataError
 from domain.terms import MAX_AMOUNT, has_control_characters
+from domain.wage.reference import WageReference
 
 REFERENCE_DATA_ID = uuid5(NAMESPACE_URL, "apprenticeship-ledger/reference-data")
 CENT = Decimal("0.01")
@@ -30,8 +31,15 @@ def monthly_smic(hourly: Decimal) -> Decimal:
     return (weekly * law.MENSUALISATION_WEEKS_PER_YEAR.value / 12).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _smic_entry(s: law.SmicRevaluation) -> dict[str, Any]:
-    return {"effective_date": s.effective_date, "hourly": s.hourly, "monthly": s.monthly, "act": s.act}
+def _smic_entry(s: law.SmicRevaluation, territory: str = law.METROPOLE) -> dict[str, Any]:
+    entry = {"effective_date": s.effective_date, "hourly": s.hourly, "monthly": s.monthly, "act": s.act}
+    if territory != law.METROPOLE:  # entries recorded before territories existed are metropolitan
+        entry["territory"] = territory
+    return entry
+
+
+def _territory(entry: dict[str, Any]) -> str:
+    return str(entry.get("territory", law.METROPOLE))
 
 
 def _cote_entry(c: law.LuxembourgCote) -> dict[str, Any]:
@@ -69,8 +77,10 @@ class ReferenceData(Aggregate):
         cls,
         smic: Iterable[law.SmicRevaluation] = law.SMIC_SEED,
         lu_cotes: Iterable[law.LuxembourgCote] = law.LU_COTE_SEED,
+        smic_mayotte: Iterable[law.SmicRevaluation] = law.SMIC_MAYOTTE_SEED,
     ) -> ReferenceData:
-        return cls(smic=[_smic_entry(s) for s in smic], lu_cotes=[_cote_entry(c) for c in lu_cotes])
+        entries = [_smic_entry(s) for s in smic] + [_smic_entry(s, law.MAYOTTE) for s in smic_mayotte]
+        return cls(smic=entries, lu_cotes=[_cote_entry(c) for c in lu_cotes])
 
     @event("ReferenceDataSeeded")
     def __init__(self, smic: list[dict[str, Any]], lu_cotes: list[dict[str, Any]]) -> None:
@@ -78,20 +88,38 @@ class ReferenceData(Aggregate):
         self.lu_cote_entries = sorted(lu_cotes, key=lambda e: e["effective_date"])
 
     # -- queries --------------------------------------------------------------------------------------
-    def smic_history(self) -> tuple[law.SmicRevaluation, ...]:
-        """Every SMIC value, oldest first, in the shape of the legal_parameters seed."""
+    def smic_history(self, territory: str = law.METROPOLE) -> tuple[law.SmicRevaluation, ...]:
+        """Every SMIC value of a territory, oldest first, in the shape of the legal_parameters seed."""
         return tuple(
-            law.SmicRevaluation(e["effective_date"], e["hourly"], e["monthly"], e["act"]) for e in self.smic_entries
+            law.SmicRevaluation(e["effective_date"], e["hourly"], e["monthly"], e["act"])
+            for e in self.smic_entries
+            if _territory(e) == territory
         )
 
     def lu_cotes(self) -> tuple[law.LuxembourgCote, ...]:
         """Every Luxembourg cote d'application, oldest first."""
         return tuple(law.LuxembourgCote(e["effective_date"], e["cote"], e["source"]) for e in self.lu_cote_entries)
 
+    def wage_reference(self) -> WageReference:
+        """The series the wage engine reads, every territory's."""
+        return WageReference.from_series(self.smic_history(), self.lu_cotes(), self.smic_history(law.MAYOTTE))
+
+    def missing_seeds(self) -> list[tuple[law.SmicRevaluation, str]]:
+        """Seed values of a territory this store was seeded without (Mayotte, in stores older than it)."""
+        if self.smic_history(law.MAYOTTE):
+            return []
+        return [(s, law.MAYOTTE) for s in law.SMIC_MAYOTTE_SEED]
+
     # -- commands -------------------------------------------------------------------------------------
-    def revalue_smic(self, effective_date: date, hourly: Decimal, monthly: Decimal, act: str) -> bool:
-        """Record a revaluation; False when that exact revaluation is already recorded (a retry)."""
-        rule = law.SMIC_ARTICLE
+    def revalue_smic(
+        self, effective_date: date, hourly: Decimal, monthly: Decimal, act: str, territory: str = law.METROPOLE
+    ) -> bool:
+        """Record a revaluation of a territory's SMIC; False when exactly that one is already recorded (a retry)."""
+        if territory not in law.TERRITORIES:
+            raise ReferenceDataError(
+                f"territory must be one of {', '.join(law.TERRITORIES)}", field="territory", rule=law.SMIC_ARTICLE
+            )
+        rule = law.MAYOTTE_SMIC_ARTICLE if territory == law.MAYOTTE else law.SMIC_ARTICLE
         _positive_cents(hourly, "hourly", rule)
         _positive_cents(monthly, "monthly", rule)
         _label(act, "act", rule)
@@ -104,7 +132,10 @@ class ReferenceData(Aggregate):
                 field="monthly",
                 rule="L3242-1",
             )
-        existing = next((e for e in self.smic_entries if e["effective_date"] == effective_date), None)
+        existing = next(
+            (e for e in self.smic_entries if e["effective_date"] == effective_date and _territory(e) == territory),
+            None,
+        )
         if existing is not None:
             if (existing["hourly"], existing["monthly"]) == (hourly, monthly):
                 return False
@@ -113,12 +144,14 @@ class ReferenceData(Aggregate):
                 field="effective_date",
                 rule=rule,
             )
-        self._smic_revalued(effective_date=effective_date, hourly=hourly, monthly=monthly, act=act)
+        self._smic_revalued(effective_date=effective_date, hourly=hourly, monthly=monthly, act=act, territory=territory)
         return True
 
     @event("SmicRevalued")
-    def _smic_revalued(self, effective_date: date, hourly: Decimal, monthly: Decimal, act: str) -> None:
-        entry = {"effective_date": effective_date, "hourly": hourly, "monthly": monthly, "act": act}
+    def _smic_revalued(
+        self, effective_date: date, hourly: Decimal, monthly: Decimal, act: str, territory: str = law.METROPOLE
+    ) -> None:
+        entry = _smic_entry(law.SmicRevaluation(effective_date, hourly, monthly, act), territory)
         self.smic_entries = sorted([*self.smic_entries, entry], key=lambda e: e["effective_date"])
 
     def record_lu_cote(self, effective_date: date, cote: Decimal, source: str) -> bool:

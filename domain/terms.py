@@ -37,6 +37,13 @@ class Employer:
     idcc: str | None = None
     headcount: int | None = None
     country: str = "FR"
+    postcode: str | None = None
+
+    @property
+    def territory(self) -> str:
+        """Which SMIC series applies: Mayotte's own for an employer in département 976."""
+        in_mayotte = self.postcode is not None and self.postcode.startswith(law.MAYOTTE_POSTCODE_PREFIX)
+        return law.MAYOTTE if in_mayotte else law.METROPOLE
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,8 @@ class ContractTerms:
         data: dict[str, Any] = _jsonable(asdict(self, dict_factory=_without_extra))
         if self.funding == NO_FUNDING_TERMS:
             del data["funding"]  # terms drafted before the funding fields existed keep their exact JSON
+        if self.employer.postcode is None:
+            del data["employer"]["postcode"]  # likewise for terms drafted before the postcode existed
         return data
 
 
@@ -319,6 +328,9 @@ def parse_terms(raw: Any) -> ContractTerms:
     idcc = e.text("idcc", None, max_len=4)
     if idcc is not None and len(idcc) != 4:
         raise InvalidTerms("employer.idcc must be 4 characters", field="employer.idcc")
+    postcode = e.text("postcode", None, max_len=5)
+    if postcode is not None and not re.fullmatch(r"\d[\dAB]\d{3}", postcode):
+        raise InvalidTerms("employer.postcode must be a French postcode of 5 characters", field="employer.postcode")
     employer = Employer(
         name=e.text("name"),
         siret=siret,
@@ -327,6 +339,7 @@ def parse_terms(raw: Any) -> ContractTerms:
         idcc=idcc,
         headcount=e.integer("headcount", None, lo=0, hi=10_000_000),
         country=country,
+        postcode=postcode,
     )
     training = Training(
         title=t.text("title"),
@@ -491,7 +504,14 @@ def check_terms(terms: ContractTerms) -> list[dict[str, str]]:
     if end <= start:
         raise InvalidTerms("end_date must be after start_date", field="end_date", rule="L6222-7-1")
     age = age_on(a.birth_date, start)
-    min_age = law.MIN_AGE.value if a.lower_secondary_completed is False else law.MIN_AGE_AFTER_3E.value
+    min_age = law.MIN_AGE_AFTER_3E.value if a.lower_secondary_completed else law.MIN_AGE.value
+    if age < min_age and age >= law.MIN_AGE_AFTER_3E.value:
+        raise InvalidTerms(
+            f"the apprentice is {age} on start_date: at {age} a contract needs the 3e completed "
+            "(apprentice.lower_secondary_completed true)",
+            field="apprentice.lower_secondary_completed",
+            rule=law.MIN_AGE_AFTER_3E.article,
+        )
     if age < min_age:
         raise InvalidTerms(
             f"the apprentice is {age} on start_date; the minimum is {law.MIN_AGE.value} "

@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Recording
 from eventsourcing.postgres import PostgresDatastore
 
+from domain import legal_parameters as law
 from domain.clock import DueEvent, due_events
 from domain.contract import Contract, contract_id_for
 from domain.events import event_json, event_payload, event_type
@@ -318,7 +319,7 @@ class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, KeyManagement,
         if cached is not None and cached[0] == self.current_version(REFERENCE_DATA_ID):
             return cached[1]
         data = self.find_current(REFERENCE_DATA_ID) or self.reference_data()
-        reference = WageReference.from_series(data.smic_history(), data.lu_cotes())
+        reference = data.wage_reference()
         self._reference_cache = (data.version, reference)
         return reference
 
@@ -329,7 +330,7 @@ class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, KeyManagement,
         if not known:
             return WageReference.seed()  # before the store's first start, the seeds were the reference
         data: Any = self.repository.get(REFERENCE_DATA_ID, version=known[-1].originator_version)
-        return WageReference.from_series(data.smic_history(), data.lu_cotes())
+        return data.wage_reference()
 
     def master_roster(self, master_id: str) -> MasterRoster:
         return self._roster(master_id)
@@ -349,6 +350,10 @@ class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, KeyManagement,
                 seeded = True
             except IntegrityError:  # another process seeded it at the same moment: same seeds, nothing to do
                 pass
+        data = self.find_reference_data()
+        for smic, territory in data.missing_seeds() if data is not None else ():
+            # A store seeded before a territory's series existed gets that series' seeds as revaluations.
+            seeded |= self._record_smic(smic.effective_date, smic.hourly, smic.monthly, smic.act, territory)
         return seeded
 
     def _exists(self, aggregate_id: UUID) -> bool:
@@ -367,12 +372,20 @@ class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, KeyManagement,
         assert data is not None
         return data
 
-    def record_smic_revaluation(self, effective_date: date, hourly: Decimal, monthly: Decimal, act: str) -> bool:
-        """Record a SMIC revaluation; False if exactly that revaluation was already recorded."""
+    def record_smic_revaluation(
+        self, effective_date: date, hourly: Decimal, monthly: Decimal, act: str, territory: str = law.METROPOLE
+    ) -> bool:
+        """Record a SMIC revaluation of a territory; False if exactly that revaluation was already recorded."""
+        return self._record_smic(effective_date, hourly, monthly, act, territory)
+
+    def _record_smic(self, effective_date: date, hourly: Decimal, monthly: Decimal, act: str, territory: str) -> bool:
         data = self.reference_data()
-        recorded = data.revalue_smic(effective_date, hourly, monthly, act)
+        recorded = data.revalue_smic(effective_date, hourly, monthly, act, territory)
         if recorded:
-            self._save(data)
+            try:
+                self._save(data)
+            except IntegrityError:  # another process recorded the same seed at the same moment
+                return False
         return recorded
 
     def record_lu_cote(self, effective_date: date, cote: Decimal, source: str) -> bool:

@@ -23,10 +23,15 @@ def accepted(raw: dict[str, Any]) -> list[dict[str, str]]:
 
 
 # -- age (L6222-1, L6222-2, D6222-1) -------------------------------------------------------------------------
-def test_a_14_year_old_is_refused_and_a_15_year_old_accepted() -> None:
-    e = refused(terms(birth="2010-09-02"))  # 14 on 2025-09-01
+def test_a_14_year_old_is_refused_and_a_15_year_old_with_the_3e_accepted() -> None:
+    e = refused(terms(birth="2010-09-02", apprentice__lower_secondary_completed=True))  # 14 on 2025-09-01
     assert (e.field, e.rule) == ("apprentice.birth_date", "L6222-1")
-    accepted(terms(birth="2010-09-01"))  # 15 that day
+    accepted(terms(birth="2010-09-01", apprentice__lower_secondary_completed=True))  # 15 that day
+
+
+def test_a_15_year_old_whose_3e_is_not_stated_is_refused_naming_the_field() -> None:
+    e = refused(terms(birth="2010-09-01"))  # 15, lower_secondary_completed left out
+    assert (e.field, e.rule) == ("apprentice.lower_secondary_completed", "L6222-1")
 
 
 def test_a_15_year_old_who_did_not_finish_the_3e_is_refused() -> None:

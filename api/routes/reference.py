@@ -20,6 +20,7 @@ from api.schemas import (
     ReferenceOut,
     SmicRevaluationIn,
 )
+from domain import legal_parameters as law
 from domain.errors import ReferenceDataError
 from domain.events import jsonable
 from domain.reference_data import monthly_smic
@@ -40,6 +41,7 @@ def reference(ledger: LedgerDep, _: PrincipalDep) -> dict[str, Any]:
     funding = ledger.contracts.funding_reference()
     return {
         "smic": [jsonable(asdict(s)) for s in data.smic_history()],
+        "smic_mayotte": [jsonable(asdict(s)) for s in data.smic_history(law.MAYOTTE)],
         "luxembourg_cotes": [jsonable(asdict(c)) for c in data.lu_cotes()],
         "funding": jsonable(
             {
@@ -68,7 +70,9 @@ def revalue_smic(response: Response, ledger: LedgerDep, _: AdminDep, body: SmicR
     effective: date = parse_date(body.effective_date, "effective_date")
     hourly = parse_money(body.hourly, "hourly")
     monthly = parse_money(body.monthly, "monthly") if body.monthly is not None else monthly_smic(hourly)
-    return _answer(response, ledger.contracts.record_smic_revaluation(effective, hourly, monthly, body.act))
+    return _answer(
+        response, ledger.contracts.record_smic_revaluation(effective, hourly, monthly, body.act, body.territory)
+    )
 
 
 @router.post(

@@ -105,6 +105,8 @@ class _Plan:
         t = facts.terms
         self.facts = facts
         self.ref = ref
+        self.territory = t.employer.territory
+        self.smic = ref.smic_for(self.territory)
         self.start = t.start_date.toordinal()
         self.end = facts.effective_end.toordinal()
         birth = t.apprentice.birth_date
@@ -187,7 +189,7 @@ class _Plan:
         for x in (self.freeze_from, self.ext_start, self.disability_from, self.year4, self.under16_until):
             if x is not None:
                 pts.add(x)
-        pts.update(self.ref.smic.changes_within(self.start, self.end))
+        pts.update(self.smic.changes_within(self.start, self.end))
         pts.update(self.smc.changes_within(self.start, self.end))
         if self.abroad == "LU":
             pts.update(self.ref.lu_cotes.changes_within(self.start, self.end))
@@ -223,8 +225,14 @@ class _Plan:
         if self.abroad == "DE":
             return self._germany(b, year, rules)
 
-        smic = self.ref.smic.value_at(d)
+        smic = self.smic.value_at(d)
         if smic == 0:
+            if self.territory == law.MAYOTTE:
+                raise NotComputable(
+                    f"no SMIC of Mayotte is known on {date.fromordinal(d)} (employer.postcode 976xx)",
+                    field="start_date",
+                    rule=law.MAYOTTE_SMIC_ARTICLE,
+                )
             raise NotComputable(f"no SMIC is known on {date.fromordinal(d)}", field="start_date", rule=law.SMIC_ARTICLE)
         smc = self.smc.value_at(d) if b >= law.SMC_FROM_BRACKET else 0
         base, kind = (smc, "SMC") if smc > smic else (smic, "SMIC")

@@ -47,23 +47,36 @@ class DatedSeries:
         return list(self.starts[lo:hi])
 
 
+def _smic_series(smic: Iterable[law.SmicRevaluation]) -> DatedSeries:
+    return DatedSeries.build((s.effective_date, to_cents(s.monthly), s.act) for s in smic)
+
+
 @dataclass(frozen=True)
 class WageReference:
-    smic: DatedSeries  # monthly SMIC in cents
+    smic: DatedSeries  # monthly SMIC in cents (metropolitan France and the DOM but Mayotte)
     lu_cotes: DatedSeries  # cote d'application × 100
+    smic_mayotte: DatedSeries = DatedSeries((), (), ())  # Mayotte's own monthly SMIC in cents
 
     @classmethod
     def from_series(
-        cls, smic: Iterable[law.SmicRevaluation], lu_cotes: Iterable[law.LuxembourgCote] = law.LU_COTE_SEED
+        cls,
+        smic: Iterable[law.SmicRevaluation],
+        lu_cotes: Iterable[law.LuxembourgCote] = law.LU_COTE_SEED,
+        smic_mayotte: Iterable[law.SmicRevaluation] = (),
     ) -> WageReference:
         return cls(
-            smic=DatedSeries.build((s.effective_date, to_cents(s.monthly), s.act) for s in smic),
+            smic=_smic_series(smic),
             lu_cotes=DatedSeries.build((c.effective_date, to_cents(c.cote), c.source) for c in lu_cotes),
+            smic_mayotte=_smic_series(smic_mayotte),
         )
 
     @classmethod
     def seed(cls) -> WageReference:
-        return cls.from_series(law.SMIC_SEED, law.LU_COTE_SEED)
+        return cls.from_series(law.SMIC_SEED, law.LU_COTE_SEED, law.SMIC_MAYOTTE_SEED)
+
+    def smic_for(self, territory: str) -> DatedSeries:
+        """The SMIC series of the employer's territory (the one place that choice is made)."""
+        return self.smic_mayotte if territory == law.MAYOTTE else self.smic
 
     @property
     def last_smic_date(self) -> date:

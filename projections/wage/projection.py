@@ -33,7 +33,8 @@ STATUS_BY_EVENT = {
     "Terminated": "terminated",
     "ExamFailedExtended": "extended",
 }
-SMIC, LU_COTE = "smic", "lu_cote"
+SMIC, SMIC_MAYOTTE, LU_COTE = "smic", "smic_mayotte", "lu_cote"
+SMIC_SERIES = {law.METROPOLE: SMIC, law.MAYOTTE: SMIC_MAYOTTE}  # territory -> the view's series name
 REVALUATION_CHUNK = 2_000  # contracts recomputed and written at a time when the reference changes
 REFERENCE_EVENTS = frozenset({"ReferenceDataSeeded", "SmicRevalued", "LuxembourgCoteRecorded"})
 # Every event kind the projection reads; the others (master rosters, notices) never reach it.
@@ -88,6 +89,7 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         self._memo: dict[str, tuple[tuple[int, int], Schedule]] = {}  # contract -> (its inputs, their schedule)
         self._applied = self.position()
         self.smic: dict[date, law.SmicRevaluation] = {}
+        self.smic_mayotte: dict[date, law.SmicRevaluation] = {}
         self.cotes: dict[date, law.LuxembourgCote] = {}
         # Nothing applied, nothing known. A rebuild worker must not see the rows another worker wrote ahead of it.
         for series, day, value, label in self.view.reference_rows() if self._applied is not None else ():
@@ -95,14 +97,15 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         self.ref = self._build_ref()
 
     def _remember(self, series: str, day: date, value: str, label: str) -> None:
-        if series == SMIC:
+        if series in (SMIC, SMIC_MAYOTTE):
             hourly, monthly = value.split("/")
-            self.smic[day] = law.SmicRevaluation(day, Decimal(hourly), Decimal(monthly), label)
+            known = self.smic if series == SMIC else self.smic_mayotte
+            known[day] = law.SmicRevaluation(day, Decimal(hourly), Decimal(monthly), label)
         elif series == LU_COTE:
             self.cotes[day] = law.LuxembourgCote(day, Decimal(value), label)
 
     def _build_ref(self) -> WageReference:
-        return WageReference.from_series(self.smic.values(), self.cotes.values())
+        return WageReference.from_series(self.smic.values(), self.cotes.values(), self.smic_mayotte.values())
 
     def _new_batch(self) -> _Batch:
         self._memo.clear()
@@ -163,8 +166,9 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         days: list[date] = []
         for e in smic_entries:
             day, value = date.fromisoformat(e["effective_date"]), f"{e['hourly']}/{e['monthly']}"
-            self._remember(SMIC, day, value, e.get("act", ""))
-            batch.reference.append((SMIC, day.isoformat(), value, e.get("act", "")))
+            series = SMIC_SERIES[e.get("territory", law.METROPOLE)]
+            self._remember(series, day, value, e.get("act", ""))
+            batch.reference.append((series, day.isoformat(), value, e.get("act", "")))
             days.append(day)
         for e in cote_entries:
             day, value = date.fromisoformat(e["effective_date"]), str(e["cote"])

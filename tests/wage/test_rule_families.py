@@ -87,6 +87,7 @@ def test_birthday_on_the_last_day_of_a_month_switches_on_the_next_day() -> None:
 
 def test_under_16_is_paid_as_16_17_and_cites_d6222_27() -> None:
     t = terms(birth="2010-06-10", start="2025-09-01", end="2027-08-31")  # 15 at start (3e completed)
+    t["apprentice"]["lower_secondary_completed"] = True
     seg = month(t, "2025-09")["segments"][0]
     assert (seg["pct"], seg["bracket"]) == (27, "<18")
     assert "D6222-27" in seg["rules"]
