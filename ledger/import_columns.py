@@ -82,9 +82,7 @@ COLUMNS: tuple[ImportColumn, ...] = (
     ImportColumn("Classe de 3e achevée", "apprentice.lower_secondary_completed", "bool", None, "oui / non (L6222-1)"),
     ImportColumn("Employeur", "employer.name", "text", "Boulangerie Martin", "dénomination"),
     ImportColumn("SIRET employeur", "employer.siret", "digits", "12345678900011", "14 chiffres", digits=14),
-    # `employer.postcode` (optional, 5 characters; 976xx = Mayotte) is the terms field agreed with the CERFA
-    # work, which adds it to `domain.terms` (parsed and validated there). MERGE: until that parser knows the
-    # field, `parse_terms` ignores the key and the value is not kept; nothing else needs wiring here.
+    # 976xx = Mayotte: the terms then take Mayotte's own SMIC series (domain.terms: Employer.territory).
     ImportColumn("Code postal employeur", "employer.postcode", "digits", "75011", "5 chiffres", digits=5),
     ImportColumn("Secteur employeur", "employer.sector", "choice", "privé", "privé / public", choices=SECTORS),
     ImportColumn("Majoration secteur public (points)", "employer.public_majoration_points", "int", None, "0, 10 ou 20"),

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-from dataclasses import fields
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
 from domain.contract import contract_id_for
-from domain.terms import Employer
 from ledger.import_columns import COLUMNS, template
 from ledger.importing import import_table, report_file
 from ledger.system import Ledger
@@ -238,10 +236,6 @@ def test_the_template_imports_as_one_contract(ledger: Ledger) -> None:
         assert [r.outcome for r in report.rows] == ["created" if fmt == "xlsx" else "unchanged"]
 
 
-@pytest.mark.skipif(
-    "postcode" not in {f.name for f in fields(Employer)},
-    reason="employer.postcode is added to the terms by the CERFA work (issue 30 item 6); active once merged",
-)
 def test_the_employer_postcode_column_fills_employer_postcode(ledger: Ledger) -> None:
     mayotte = row("R-976", terms())
     mayotte[COLUMN["Code postal employeur"]] = 97600  # typed as a number
