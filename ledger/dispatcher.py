@@ -30,7 +30,7 @@ from domain.errors import DomainError
 from domain.webhooks import Subscription, next_attempt_delay
 from ledger.settings import Settings
 from ledger.system import Ledger
-from ledger.webhook_targets import check_target
+from ledger.webhook_targets import Resolver, check_target, resolve
 from projections.webhooks.view import DELIVERED, FAILED, GONE, PENDING
 
 log = logging.getLogger("ledger.dispatcher")
@@ -58,7 +58,9 @@ class Dispatcher:
         settings: Settings | None = None,
         now: Callable[[], datetime] = utcnow,
         jitter: Callable[[], float] = random.random,
+        resolver: Resolver = resolve,
     ) -> None:
+        self.resolver = resolver
         self.ledger = ledger
         self.settings = settings or Settings()
         self.now = now
@@ -142,8 +144,8 @@ class Dispatcher:
 
     def _send(self, delivery: dict[str, Any], subscription: Subscription) -> Outcome:
         started = time.perf_counter()
-        try:
-            check_target(subscription.url, self.settings.webhooks_allow_private_targets)
+        try:  # resolved once: the request goes to the address checked here (no DNS rebinding in between)
+            target = check_target(subscription.url, self.settings.webhooks_allow_private_targets, self.resolver)
         except DomainError as e:
             return Outcome(None, 0.0, "", e.detail)
         body = json.dumps(delivery["body"], ensure_ascii=False, separators=(",", ":"))  # signed as sent
@@ -155,9 +157,12 @@ class Dispatcher:
             "webhook-id": msg_id,
             "webhook-timestamp": str(int(now.timestamp())),
             "webhook-signature": signature,
+            "host": target.host_header(),
         }
         try:
-            response = self.client.post(subscription.url, content=body.encode(), headers=headers)
+            response = self.client.post(
+                target.pinned_url(), content=body.encode(), headers=headers, extensions=target.request_extensions()
+            )
         except httpx.HTTPError as e:
             return Outcome(None, (time.perf_counter() - started) * 1000, "", f"{type(e).__name__}: {e}"[:EXCERPT_CHARS])
         return Outcome(

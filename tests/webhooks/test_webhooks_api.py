@@ -65,7 +65,7 @@ def test_refused_targets_and_types_are_problems(hooks_api: Api) -> None:
         r = default.post(
             "/webhooks/subscriptions", json={"url": "http://127.0.0.1:9/h", "event_types": ["*"]}, headers=auth
         )
-        assert r.status_code == 422 and "SSRF" in r.json()["detail"]
+        assert r.status_code == 422 and "refused" in r.json()["detail"]
         body = {"url": "https://example.org/h", "event_types": ["contract.paid"]}
         r = default.post("/webhooks/subscriptions", json=body, headers=auth)
         assert r.status_code == 422 and r.json()["field"] == "event_types"
