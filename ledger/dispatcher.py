@@ -85,7 +85,7 @@ class Dispatcher:
     @property
     def claim_seconds(self) -> float:
         """How long one attempt may hold its delivery: the connect, write and read timeouts plus a margin.
-        A dispatcher killed mid-send holds its deliveries no longer than this (12 s with the defaults)."""
+        A dispatcher killed mid-send holds its deliveries no longer than this (15 s with the defaults)."""
         timeout = self.settings.webhook_timeout_seconds
         return min(2.0, timeout) + 2 * timeout + CLAIM_MARGIN_SECONDS
 

@@ -66,4 +66,4 @@ def test_a_killed_dispatchers_claim_expires_within_an_attempts_timeouts(
     assert dispatcher.run_once() == 0
     clock.advance(timedelta(seconds=dispatcher.claim_seconds + 0.1))
     assert dispatcher.run_once() == 1 and len(receiver.received) == 1
-    assert Dispatcher(ledger, Settings(database_url="memory:")).claim_seconds <= 15  # the defaults: 12 s
+    assert Dispatcher(ledger, Settings(database_url="memory:")).claim_seconds <= 15  # the defaults: 15 s
