@@ -7,8 +7,10 @@ notification), so nothing is applied twice. When every worker is done, the index
 with the rows: `deferred_indexes`) are built, that position becomes the projections' own, and the followers
 go on from there with what was recorded during the rebuild.
 
-If a worker fails, the views stay held and incomplete: the error says so, and running the rebuild again
-starts over from zero.
+Each emptied view is marked as rebuilding (in the same transaction) until it is whole again. If a worker
+fails or the rebuild is killed, the mark stays: /readyz answers 503, the contract list answers 503 rather than
+a short list, and `ledger clock tick` refuses to tick on a half-built index, until `ledger rebuild` is run
+again (it starts over from zero).
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def rebuild(
         stop = ledger.contracts.recorder.max_notification_id() or 0
         chosen = [r for name, r in zip(PROJECTIONS, ledger.runners, strict=True) if name in only]
         for runner in chosen:  # held at once with workers: a follower must not replay into the emptied view
-            runner.projection.rebuild(hold=workers > 1)  # type: ignore[attr-defined]
+            runner.projection.rebuild(hold=workers > 1, mark=True)  # type: ignore[attr-defined]
         total = stop * len(chosen)
         started = time.perf_counter()
         if workers == 1:
@@ -109,6 +111,7 @@ def rebuild(
             if workers > 1:
                 view.release(runner.projection.tracking_name, stop or None)  # type: ignore[attr-defined]
             view.analyze()
+            view.finish_rebuild(runner.projection.tracking_name)  # type: ignore[attr-defined]
         progress(total, total)
         return RebuildReport(stop, tuple(n for n in PROJECTIONS if n in only), workers, time.perf_counter() - started)
     finally:
