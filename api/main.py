@@ -20,6 +20,7 @@ from api.metrics import Metrics
 from api.metrics import router as metrics_router
 from api.middleware import RequestContext
 from api.routes import contracts, funding, health, reference, simulations, ui, webhooks
+from api.security import SecurityHeaders
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from ledger.time import paris_today
@@ -78,6 +79,7 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = Metrics(app.state)
     problems.install(app)
+    app.add_middleware(SecurityHeaders)  # inside RequestContext: its refusals have a request id and a log line
     app.add_middleware(RequestContext, max_body_bytes=settings.api_max_body_bytes)
     for module in (contracts, funding, webhooks, simulations, reference, health):
         app.include_router(module.router)
