@@ -132,6 +132,7 @@ class Subscription(Aggregate):
         self.url = url
         self.event_types = list(event_types)
         self.description = description
+        self.subscribed_with = (url, sorted(event_types), description)  # what a retry with its key must repeat
         self.secret = secret
         self.previous_secret: str | None = None
         self.previous_until: datetime | None = None
