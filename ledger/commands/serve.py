@@ -105,14 +105,16 @@ def handle(args: argparse.Namespace) -> int:
         sys.stderr.write(json.dumps({"error": e.as_problem()}, ensure_ascii=False) + "\n")
         return 1
     options = server_options(settings, args.host, args.port, workers)
+    from ledger.system import bootstrap_ledger
+
+    # The tables, once, before the server: the workers then wait only briefly on the schema lock, and a store
+    # that does not answer is one JSON error line (`ledger.cli`), not a traceback from the server's start.
+    bootstrap_ledger(settings).close()
     if workers == 1:
         from api.main import create_app
 
         uvicorn.run(create_app(settings=settings), **options)
         return 0
-    from ledger.system import bootstrap_ledger
-
-    bootstrap_ledger(settings).close()  # the tables, once: the workers then wait only briefly on the schema lock
     with shared_metrics_dir():
         uvicorn.run("api.main:app_for_worker", factory=True, **options)
     return 0
