@@ -145,3 +145,26 @@ def test_a_webhook_url_with_a_bad_port_is_a_422_naming_the_url(api: Api, url: st
     assert r.status_code == 422 and r.headers["content-type"] == PROBLEM, r.text
     assert r.json()["field"] == "url"
     assert event_count(api) == before
+
+
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({"type": "SmcChanged", "from": "2026-06-01", "monthly": "1900.00", "bogus": 1}, "events[0].bogus"),
+        ({"type": "Terminated", "on": "2026-06-01", "reason": "x", "when": "now"}, "events[0].when"),
+    ],
+)
+def test_a_simulation_refuses_unknown_fields_in_its_events(api: Api, event: dict[str, Any], field: str) -> None:
+    r = api.client.post(
+        "/simulations/schedule", json={"terms": terms(), "events": [event]}, headers=api.auth("employer")
+    )
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM, r.text
+    assert r.json()["field"] == field
+
+
+def test_a_simulation_still_takes_known_events(api: Api) -> None:
+    event = {"type": "SmcChanged", "from": "2026-06-01", "monthly": "1900.00"}
+    r = api.client.post(
+        "/simulations/schedule", json={"terms": terms(), "events": [event]}, headers=api.auth("employer")
+    )
+    assert r.status_code == 200, r.text
