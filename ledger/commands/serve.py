@@ -43,9 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def server_options(
     settings: Settings, host: str | None = None, port: int | None = None, workers: int = 1
 ) -> dict[str, Any]:
-    """uvicorn's settings for `ledger serve`; its HTTP parser and event loop stay on "auto", which takes
-    httptools and uvloop (dependencies of the project)."""
+    """uvicorn's settings for `ledger serve`: httptools with a cap on the headers (`api.http_limits`), and the
+    event loop on "auto", which takes uvloop (dependencies of the project)."""
     return {
+        "http": "api.http_limits:BoundedHttpToolsProtocol",
         "host": host or settings.api_host,
         "port": port or settings.api_port,
         "workers": workers,
