@@ -30,7 +30,7 @@ DESCRIPTION = """
 French apprenticeship contracts for CFAs and employers: the contract's life as events, and the apprentice's
 **legal minimum wage for every month, to the cent**, with the rule and the article behind every figure.
 
-**Authentication**: every route but the health checks takes an API key, `Authorization: Bearer al_…`
+**Authentication**: every route but the health checks and `/metrics` takes an API key, `Authorization: Bearer al_…`
 (create one with `ledger keys create`). A CFA key drafts and changes its own contracts; an employer key
 reads the contracts of its SIRET; an admin key records reference data (SMIC, Luxembourg index).
 
