@@ -20,6 +20,7 @@ from api.metrics import Metrics
 from api.metrics import router as metrics_router
 from api.middleware import RequestContext
 from api.routes import contracts, funding, health, reference, simulations, ui, webhooks
+from api.rate_limit import RateLimit
 from api.security import SecurityHeaders
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
@@ -79,6 +80,9 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = Metrics(app.state)
     problems.install(app)
+    app.add_middleware(
+        RateLimit, per_key_per_minute=settings.api_rate_limit_per_key, per_ip_per_minute=settings.api_rate_limit_per_ip
+    )
     app.add_middleware(SecurityHeaders)  # inside RequestContext: its refusals have a request id and a log line
     app.add_middleware(RequestContext, max_body_bytes=settings.api_max_body_bytes)
     for module in (contracts, funding, webhooks, simulations, reference, health):

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     api_max_body_bytes: int = Field(default=64 * 1024, ge=1024)  # a contract's terms are ~1 KiB
+    # Requests per minute, per process (`api.rate_limit`): per API key, and per client IP; 0 turns one off.
+    api_rate_limit_per_key: int = Field(default=3000, ge=0)
+    api_rate_limit_per_ip: int = Field(default=6000, ge=0)
     api_max_header_bytes: int = Field(default=32 * 1024, ge=4096)  # request line and headers (`api.http_limits`)
     log_level: str = "INFO"
     # How often the projections look for new events in a long-lived process (seconds); a local write
