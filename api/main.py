@@ -19,8 +19,8 @@ from api import problems
 from api.metrics import Metrics
 from api.metrics import router as metrics_router
 from api.middleware import RequestContext
-from api.routes import contracts, funding, health, reference, simulations, ui, webhooks
 from api.rate_limit import RateLimit
+from api.routes import contracts, funding, health, reference, simulations, ui, webhooks
 from api.security import SecurityHeaders
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
