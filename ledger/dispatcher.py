@@ -176,12 +176,27 @@ class Dispatcher:
             "webhook-signature": signature,
             "host": target.host_header(),
         }
-        try:
-            response = self.client.post(
-                target.pinned_url(), content=body.encode(), headers=headers, extensions=target.request_extensions()
-            )
-        except httpx.HTTPError as e:
-            return Outcome(None, (time.perf_counter() - started) * 1000, "", f"{type(e).__name__}: {e}"[:EXCERPT_CHARS])
+        response: httpx.Response | None = None
+        error: httpx.HTTPError | None = None
+        # Every address was checked (no new resolution); a second one only if the first refuses the connection,
+        # and no more, so that an attempt stays within its claim (`claim_seconds`).
+        for address in (target.address, *target.others[:1]):
+            try:
+                response = self.client.post(
+                    target.pinned_url(address),
+                    content=body.encode(),
+                    headers=headers,
+                    extensions=target.request_extensions(),
+                )
+                break
+            except httpx.ConnectError as e:
+                error = e
+            except httpx.HTTPError as e:
+                error = e
+                break
+        if response is None:
+            took = (time.perf_counter() - started) * 1000
+            return Outcome(None, took, "", f"{type(error).__name__}: {error}"[:EXCERPT_CHARS])
         return Outcome(
             response.status_code, (time.perf_counter() - started) * 1000, response.text[:EXCERPT_CHARS], None
         )

@@ -77,11 +77,13 @@ class Target:
     host: str
     port: int
     address: str
+    others: tuple[str, ...] = ()  # the host's other checked addresses, tried in turn if the first refuses
 
-    def pinned_url(self) -> str:
-        """The URL with the checked address in place of the host name."""
+    def pinned_url(self, address: str | None = None) -> str:
+        """The URL with a checked address (by default the first) in place of the host name."""
         parts = urlsplit(self.url)
-        literal = f"[{self.address}]" if ":" in self.address else self.address
+        address = address or self.address
+        literal = f"[{address}]" if ":" in address else address
         return urlunsplit((parts.scheme, f"{literal}:{self.port}", parts.path or "/", parts.query, ""))
 
     def host_header(self) -> str:
@@ -110,4 +112,4 @@ def check_target(url: str, allow_private: bool, resolver: Resolver = resolve) ->
         raise InvalidSubscription(f"url: the host '{host[:100]}' does not resolve", field="url")
     if not allow_private and not all(is_public(a) for a in addresses):
         raise InvalidSubscription(REFUSED, field="url")
-    return Target(url, host, port, str(addresses[0]))
+    return Target(url, host, port, str(addresses[0]), tuple(dict.fromkeys(str(a) for a in addresses[1:])))

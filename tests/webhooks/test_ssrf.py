@@ -100,3 +100,21 @@ def test_the_dispatcher_resolves_once_per_attempt_and_connects_to_the_address_it
     assert asked == ["localhost"]
     (request,) = receiver.received
     assert request["headers"]["host"] == f"localhost:{port}" and request["status"] == 200
+
+
+def test_when_the_first_checked_address_refuses_the_next_checked_one_is_tried(
+    ledger: Ledger, receivers: Callable[[], Receiver], clock: Clock
+) -> None:
+    receiver = receivers()  # listens on 127.0.0.1 only: 127.0.0.2 refuses the connection
+    port = receiver.url.split(":")[2].split("/")[0]
+    subscribe(ledger, f"http://localhost:{port}/hook")
+    signed_contract(ledger)
+    dispatcher = Dispatcher(
+        ledger, WEBHOOK_SETTINGS, now=clock, jitter=lambda: 1.0, resolver=lambda h, p: ["127.0.0.2", "127.0.0.1"]
+    )
+    try:
+        assert dispatcher.run_once() == 1
+    finally:
+        dispatcher.close()
+    (request,) = receiver.received
+    assert request["status"] == 200
