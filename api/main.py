@@ -19,7 +19,9 @@ from api import problems
 from api.metrics import Metrics
 from api.metrics import router as metrics_router
 from api.middleware import RequestContext
+from api.rate_limit import RateLimit
 from api.routes import contracts, exports, funding, health, imports, notices, reference, simulations, ui, webhooks
+from api.security import SecurityHeaders
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from ledger.time import paris_today
@@ -29,7 +31,7 @@ DESCRIPTION = """
 French apprenticeship contracts for CFAs and employers: the contract's life as events, and the apprentice's
 **legal minimum wage for every month, to the cent**, with the rule and the article behind every figure.
 
-**Authentication**: every route but the health checks takes an API key, `Authorization: Bearer al_…`
+**Authentication**: every route but the health checks and `/metrics` takes an API key, `Authorization: Bearer al_…`
 (create one with `ledger keys create`). A CFA key drafts and changes its own contracts; an employer key
 reads the contracts of its SIRET; an admin key records reference data (SMIC, Luxembourg index).
 
@@ -78,6 +80,10 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = Metrics(app.state)
     problems.install(app)
+    app.add_middleware(
+        RateLimit, per_key_per_minute=settings.api_rate_limit_per_key, per_ip_per_minute=settings.api_rate_limit_per_ip
+    )
+    app.add_middleware(SecurityHeaders)  # inside RequestContext: its refusals have a request id and a log line
     app.add_middleware(
         RequestContext, max_body_bytes=settings.api_max_body_bytes, max_upload_bytes=settings.api_max_upload_bytes
     )

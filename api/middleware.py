@@ -12,6 +12,7 @@ import re
 import time
 import uuid
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
@@ -88,6 +89,11 @@ class RequestContext:
 
         limit = self.limit_for(scope["path"])
         try:
+            if _has_nul(scope):
+                await self._problem(
+                    send_with_id, scope, request_id, 400, "invalid-request", "A NUL byte in the request target"
+                )
+                return
             declared = headers.get("content-length")
             if declared is not None and not (declared.isascii() and declared.isdigit()):
                 await self._problem(send_with_id, scope, request_id, 400, "invalid-request", "Invalid Content-Length")
@@ -134,9 +140,18 @@ class RequestContext:
 
     async def _problem(self, send: Send, scope: Scope, request_id: str, status: int, slug: str, title: str) -> None:
         detail = f"at most {self.limit_for(scope['path'])} bytes" if status == 413 else title
+        if "NUL" in title:
+            detail = "the path or the query string holds a NUL byte (%00), which no identifier or search may hold"
         body = problem_body(status, {"type": slug, "title": title, "detail": detail}, scope["path"], request_id)
         response = JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
         await response({"type": "http"}, _no_body, send)
+
+
+def _has_nul(scope: Scope) -> bool:
+    """No text column of either store can hold U+0000 (PostgreSQL refuses it outright), and no identifier,
+    search or filter of the API contains one: refused here once, before any route reads it."""
+    raw = scope.get("query_string", b"")
+    return "\x00" in scope["path"] or b"\x00" in unquote_to_bytes(raw) or b"\x00" in scope.get("raw_path", b"")
 
 
 async def _no_body() -> Message:

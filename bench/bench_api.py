@@ -39,6 +39,9 @@ from bench.load import MakeRequest, OnResponse, Request, Response, Result, close
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 
+# The load comes from one key and one address: the server's rate limits would answer 429 to most of it.
+UNLIMITED = {"LEDGER_API_RATE_LIMIT_PER_KEY": "0", "LEDGER_API_RATE_LIMIT_PER_IP": "0"}
+
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -109,7 +112,7 @@ def run_backend(name: str, settings: Settings, args: argparse.Namespace) -> None
     ids, token = seed(settings, args.contracts)
     print(f"{name}: {args.contracts} contracts seeded in {time.perf_counter() - t:.1f} s")
     port = free_port()
-    env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_LOG_LEVEL": "INFO"}
+    env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_LOG_LEVEL": "INFO", **UNLIMITED}
     server = start_server([str(VENV_BIN / "ledger"), "serve", "--port", str(port)], env, port)
     auth = {"Authorization": f"Bearer {token}"}
     rng = random.Random(9)

@@ -41,7 +41,7 @@ from eventsourcing.domain import Aggregate, event
 from psycopg import sql
 
 from bench import load as http
-from bench.bench_api import VENV_BIN, free_port, start_server
+from bench.bench_api import UNLIMITED, VENV_BIN, free_port, start_server
 from bench.bench_clock import CFA, DEFAULT_POSTGRES_URL, TODAY, TODAY2, backend, generate, save_events, terms_for
 from domain.reference_data import monthly_smic
 from ledger.clock import tick
@@ -174,7 +174,7 @@ def server_peak_mb(pid: int) -> tuple[int, int]:
 def phase_api(settings: Settings, rate: float, seconds: float, workers: int) -> None:
     ids, auth = seeded()["ids"], {"Authorization": f"Bearer {seeded()['token']}"}
     port = free_port()
-    env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_LOG_LEVEL": "WARNING", **UNLIMITED}
     command = [str(VENV_BIN / "ledger"), "serve", "--port", str(port), "--workers", str(workers)]
     server = start_server(command, env, port)
     rng = random.Random(3)

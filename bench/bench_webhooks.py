@@ -9,7 +9,13 @@ receiver on 127.0.0.1 (http.server, threaded) and one employer subscription to e
            --seconds: lag = arrival at the receiver − the event's recorded time; p50/p95/p99.
            Requirement (issue 7): p95 < 2 s when the receiver is up.
 
+  slow     (--slow-receiver S) two dispatchers, each on its own ledger (as two worker processes would be),
+           against a receiver answering every request in S seconds: deliveries/s against the ideal
+           (2 × LEDGER_DISPATCHER_CONCURRENCY in flight / S), and the duplicates (webhook-ids received more
+           than once). Requirement (issue 32): 0 duplicates with 150 events and S = 4.
+
     .venv/bin/python -m bench.bench_webhooks [--events 10000] [--rate 20] [--seconds 30] [--backends sqlite,postgres]
+    .venv/bin/python -m bench.bench_webhooks --slow-receiver 4 --events 150 --backends postgres
 """
 
 from __future__ import annotations
@@ -39,21 +45,24 @@ class Arrivals:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.times: dict[str, tuple[float, str]] = {}  # webhook-id → (arrival, recorded timestamp)
+        self.sends: list[str] = []  # every webhook-id received, duplicates included
 
     def count(self) -> int:
         with self.lock:
             return len(self.times)
 
 
-def receiver() -> tuple[ThreadingHTTPServer, str, Arrivals]:
+def receiver(delay: float = 0.0) -> tuple[ThreadingHTTPServer, str, Arrivals]:
     arrivals = Arrivals()
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             now = time.time()
+            time.sleep(delay)
             with arrivals.lock:
                 arrivals.times.setdefault(self.headers["webhook-id"], (now, json.loads(body)["timestamp"]))
+                arrivals.sends.append(self.headers["webhook-id"])
             self.send_response(204)
             self.end_headers()
 
@@ -131,6 +140,43 @@ def run(name: str, settings: Settings, args: argparse.Namespace) -> None:
     server.shutdown()
 
 
+def run_slow(name: str, settings: Settings, args: argparse.Namespace) -> None:
+    settings = settings.model_copy(update={"webhooks_allow_private_targets": True})
+    server, url, arrivals = receiver(args.slow_receiver)
+    ledgers = [bootstrap_ledger(settings), bootstrap_ledger(settings)]
+    ledgers[0].contracts.subscribe(Owner("employer", SIRET_OF), url, ["*"], "bench")
+    rng = random.Random(4)
+    events: list[Any] = []
+    for i in range(args.events):
+        events += signed(i, rng).collect_events()
+    save_events(ledgers[0], events)
+    ledgers[0].outbox_sync()
+    dispatchers = [Dispatcher(ledger, settings) for ledger in ledgers]
+    t0 = time.perf_counter()
+    workers = [threading.Thread(target=d.run_forever, args=(0.1,), daemon=True) for d in dispatchers]
+    for w in workers:
+        w.start()
+    while arrivals.count() < args.events and time.perf_counter() - t0 < 600:
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - t0
+    time.sleep(dispatchers[0].claim_seconds + 1)  # a claim expiring late would re-send now
+    for d in dispatchers:
+        d.close()
+    with arrivals.lock:
+        duplicates = len(arrivals.sends) - len(set(arrivals.sends))
+    ideal = 2 * settings.dispatcher_concurrency / args.slow_receiver
+    rate = arrivals.count() / elapsed
+    print(
+        f"{name}: {arrivals.count()}/{args.events} delivered by 2 dispatchers (concurrency "
+        f"{settings.dispatcher_concurrency} each, claim {dispatchers[0].claim_seconds:g} s) to a receiver answering in "
+        f"{args.slow_receiver:g} s: {elapsed:.1f} s, {rate:.2f} deliveries/s = {rate / ideal:.2f} of the ideal "
+        f"{ideal:.2f}/s; duplicates: {duplicates}"
+    )
+    for ledger in ledgers:
+        ledger.close()
+    server.shutdown()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--events", type=int, default=10_000)
@@ -138,11 +184,12 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=30)
     p.add_argument("--backends", default="sqlite,postgres")
     p.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
+    p.add_argument("--slow-receiver", type=float, default=0.0, help="seconds: run the two-dispatcher case only")
     args = p.parse_args()
     for name in args.backends.split(","):
         with backend(name, args.postgres_url, "bench_hooks") as settings:
             if settings is not None:
-                run(name, settings, args)
+                (run_slow if args.slow_receiver else run)(name, settings, args)
 
 
 if __name__ == "__main__":

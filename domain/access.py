@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -130,11 +130,13 @@ class ApiKey(Aggregate):
     def revoke(self) -> None:
         if self.revoked_at is not None:
             raise InvalidKey(f"key {self.key_id} is already revoked", field="key_id")
-        self._revoked()
+        self._revoked(at=datetime.now(UTC))
 
     @event("Revoked")
-    def _revoked(self) -> None:
-        self.revoked_at = self.modified_on
+    def _revoked(self, at: datetime | None = None) -> None:
+        # The time is in the event: `modified_on` still holds the previous event's time while this body runs
+        # (a key revoked before the time was recorded shows that time, its creation).
+        self.revoked_at = at or self.modified_on
 
     def describe(self) -> dict[str, Any]:
         return {

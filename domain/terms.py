@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -179,6 +180,15 @@ def has_control_characters(value: str) -> bool:
     return CONTROL_CHARACTERS.search(value) is not None
 
 
+LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})  # format (zero-width), control, space and separators
+
+
+def is_one_visible_line(value: str) -> bool:
+    """A name: one line (no line or paragraph separator) with at least one visible character."""
+    return not LINE_BREAKS.intersection(value) and any(unicodedata.category(ch) not in INVISIBLE for ch in value)
+
+
 class _Reader:
     def __init__(self, raw: Any, path: str) -> None:
         if not isinstance(raw, Mapping):
@@ -206,6 +216,17 @@ class _Reader:
             raise InvalidTerms(f"{self._f(key)} is longer than {max_len} characters", field=self._f(key))
         if has_control_characters(v):
             raise InvalidTerms(f"{self._f(key)} contains control characters", field=self._f(key))
+        return v
+
+    def name(self, key: str, default: Any = _MISSING, max_len: int = MAX_TEXT) -> Any:
+        """A name or title: a text on one line, not made only of invisible (zero-width, space) characters."""
+        v = self.text(key, default, max_len)
+        if isinstance(v, str) and not is_one_visible_line(v):
+            raise InvalidTerms(
+                f"{self._f(key)} must be one line of visible characters (no line break, not only zero-width "
+                "or space characters)",
+                field=self._f(key),
+            )
         return v
 
     def date(self, key: str, default: Any = _MISSING) -> Any:
@@ -296,8 +317,8 @@ def parse_terms(raw: Any) -> ContractTerms:
     t = r.sub("training")
     assert a and e and t
     apprentice = Apprentice(
-        first_name=a.text("first_name"),
-        last_name=a.text("last_name"),
+        first_name=a.name("first_name"),
+        last_name=a.name("last_name"),
         birth_date=a.date("birth_date"),
         disability_recognised=a.boolean("disability_recognised", False),
         high_level_athlete=a.boolean("high_level_athlete", False),
@@ -332,7 +353,7 @@ def parse_terms(raw: Any) -> ContractTerms:
     if postcode is not None and not re.fullmatch(r"\d[\dAB]\d{3}", postcode):
         raise InvalidTerms("employer.postcode must be a French postcode of 5 characters", field="employer.postcode")
     employer = Employer(
-        name=e.text("name"),
+        name=e.name("name"),
         siret=siret,
         sector=sector,
         public_majoration_points=points,
@@ -342,7 +363,7 @@ def parse_terms(raw: Any) -> ContractTerms:
         postcode=postcode,
     )
     training = Training(
-        title=t.text("title"),
+        title=t.name("title"),
         diploma_code=t.text("diploma_code", None, max_len=20),
         level=t.integer("level", lo=3, hi=8),
         cycle_months=t.integer("cycle_months", lo=1, hi=48),
@@ -419,7 +440,7 @@ def parse_terms(raw: Any) -> ContractTerms:
     master = None
     m = r.sub("master", optional=True)
     if m is not None:
-        master = Master(id=m.text("id", max_len=MAX_MASTER_ID), name=m.text("name", None))
+        master = Master(id=m.text("id", max_len=MAX_MASTER_ID), name=m.name("name", None))
     exception = r.get("age_limit_exception", None)
     if exception is not None and exception not in AGE_EXCEPTIONS:
         raise InvalidTerms(

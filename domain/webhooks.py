@@ -62,7 +62,13 @@ def check_url(url: Any) -> str:
     """https, or http to localhost only; no credentials in the URL. (Where it resolves is checked when sending.)"""
     if not isinstance(url, str) or not url or len(url) > MAX_URL_LENGTH or has_control_characters(url):
         raise InvalidSubscription(f"url must be a URL of at most {MAX_URL_LENGTH} characters", field="url")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port raises on one out of 0-65535 or not a number
+    except ValueError:
+        raise InvalidSubscription(
+            "url must be an http(s) URL with a valid host and port (0-65535)", field="url"
+        ) from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise InvalidSubscription("url must be an http(s) URL with a host", field="url")
     if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
@@ -126,6 +132,7 @@ class Subscription(Aggregate):
         self.url = url
         self.event_types = list(event_types)
         self.description = description
+        self.subscribed_with = (url, sorted(event_types), description)  # what a retry with its key must repeat
         self.secret = secret
         self.previous_secret: str | None = None
         self.previous_until: datetime | None = None

@@ -38,6 +38,7 @@ from ledger.importing import ImportUseCases
 from ledger.lru import LruCache, PickledLru
 from ledger.persistence import BaseApplication, find_aggregate
 from ledger.personal_data import DataKeys, KeyWritingRecorder, PersonalDataMapper, SQLDataKeys
+from ledger.sessions import UiSessions
 from ledger.webhook_subscriptions import WebhookUseCases
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
@@ -58,7 +59,7 @@ class DraftResult:
     version: int
 
 
-class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, KeyManagement, BaseApplication):
+class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, UiSessions, KeyManagement, BaseApplication):
     # No snapshots of contracts: a snapshot would copy the apprentice's name and birth date outside the sealed
     # events, out of reach of erasure; a contract has tens of events and loads fast without.
     _reference_cache: tuple[int, WageReference] | None = None  # (reference data version, its series)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -46,7 +47,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    return handler(args)
+    try:
+        return handler(args)
+    except Exception as e:  # a bad setting or an unreachable store: one JSON line, no traceback
+        problem = startup_problem(e)
+        if problem is None:
+            raise
+        sys.stderr.write(json.dumps({"error": problem}, ensure_ascii=False) + "\n")
+        return 1
+
+
+CREDENTIALS = re.compile(r"(://)[^/@\s]*@")
+
+
+def startup_problem(error: Exception) -> dict[str, str] | None:
+    """The problem of an error every command can meet before it does anything (None for any other)."""
+    import sqlite3
+
+    import psycopg
+    from eventsourcing.persistence import OperationalError
+    from pydantic import ValidationError
+
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        msg = str(first.get("msg", ""))
+        field = ".".join(str(p) for p in first.get("loc", ())) or (
+            "database_url" if "database URL" in msg else "settings"
+        )
+        detail = CREDENTIALS.sub(r"\1***@", str(first.get("msg", "invalid setting")))
+        return {"type": "invalid-setting", "field": field, "detail": f"LEDGER_{field.upper()}: {detail}"}
+    if isinstance(error, (psycopg.OperationalError, OperationalError, sqlite3.OperationalError)):
+        first_line = CREDENTIALS.sub(r"\1***@", (str(error).strip().splitlines() or ["no answer"])[0])
+        return {
+            "type": "store-unavailable",
+            "field": "database_url",
+            "detail": f"the store at LEDGER_DATABASE_URL does not answer: {first_line}",
+        }
+    return None
 
 
 if __name__ == "__main__":

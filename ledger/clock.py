@@ -15,7 +15,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.errors import DomainError
-from ledger.errors import ConcurrentChange, ContractNotFound
+from ledger.errors import ConcurrentChange, ContractNotFound, refuse_if_rebuilding
 from ledger.system import Ledger
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ class TickReport:
 
 def tick(ledger: Ledger, today: date, batch: int = BATCH) -> TickReport:
     """Catch the clock index up, then advance every contract it names as due by `today`."""
+    # a half-built index names too few contracts: refused rather than a tick that records nothing
+    refuse_if_rebuilding(ledger.incomplete_rebuilds(("clock", "wages")), ("clock", "wages"))
     report = TickReport(today)
     done: set[str] = set()  # advanced (or failed) in this tick: never twice, whatever the index says
     ledger.clock_runner.catch_up()

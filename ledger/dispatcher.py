@@ -1,8 +1,9 @@
 """The webhook dispatcher: sends due deliveries, signs them (Standard Webhooks), retries, records each attempt.
 
-At least once: a delivery is claimed for one attempt (two dispatchers never send it at the same time), sent,
-and its outcome recorded; a dispatcher that dies between the send and the record leaves the claim to expire
-and the delivery is sent again, with the same `webhook-id` so the receiver can de-duplicate.
+At least once: a delivery is claimed for one attempt just before it is sent (two dispatchers never send it
+at the same time), sent, and its outcome recorded; a dispatcher that dies between the send and the record
+leaves the claim to expire (`Dispatcher.claim_seconds`, seconds) and the delivery is sent again, with the same
+`webhook-id` so the receiver can de-duplicate.
 - 2xx: delivered. 410: gone, and the subscription is disabled. Anything else (3xx included: redirects are
   never followed), a timeout or a refused address: retried on the schedule of `domain.webhooks` with
   jitter; after the last attempt the delivery fails and the subscription is disabled.
@@ -30,11 +31,11 @@ from domain.errors import DomainError
 from domain.webhooks import Subscription, next_attempt_delay
 from ledger.settings import Settings
 from ledger.system import Ledger
-from ledger.webhook_targets import check_target
+from ledger.webhook_targets import Resolver, check_target, resolve
 from projections.webhooks.view import DELIVERED, FAILED, GONE, PENDING
 
 log = logging.getLogger("ledger.dispatcher")
-CLAIM_SECONDS = 60  # longer than any attempt can take (timeouts are seconds)
+CLAIM_MARGIN_SECONDS = 3.0  # beyond an attempt's own timeouts: recording the outcome
 EXCERPT_CHARS = 500
 USER_AGENT = "apprenticeship-ledger-webhooks/1"
 
@@ -58,7 +59,9 @@ class Dispatcher:
         settings: Settings | None = None,
         now: Callable[[], datetime] = utcnow,
         jitter: Callable[[], float] = random.random,
+        resolver: Resolver = resolve,
     ) -> None:
+        self.resolver = resolver
         self.ledger = ledger
         self.settings = settings or Settings()
         self.now = now
@@ -79,22 +82,38 @@ class Dispatcher:
         self.client.close()
 
     # -- one pass ------------------------------------------------------------------------------------------------
+    @property
+    def claim_seconds(self) -> float:
+        """How long one attempt may hold its delivery: the connect, write and read timeouts plus a margin.
+        A dispatcher killed mid-send holds its deliveries no longer than this (15 s with the defaults)."""
+        timeout = self.settings.webhook_timeout_seconds
+        return min(2.0, timeout) + 2 * timeout + CLAIM_MARGIN_SECONDS
+
     def run_once(self, limit: int = 200) -> int:
-        """Bring the outbox up to date, then attempt every due delivery (at most `limit`); how many attempted."""
+        """Bring the outbox up to date, then attempt every due delivery (at most `limit`); how many attempted.
+
+        Each delivery is claimed by the worker about to send it, just before the send, for one attempt's
+        duration: a claim never covers a delivery still waiting behind others in this process, so another
+        dispatcher can never find it expired while it is in flight or about to be sent (no duplicate)."""
         self.ledger.outbox_sync()
-        outbox = self.ledger.outbox_view
-        now = self.now()
-        due = outbox.due(now.isoformat(), limit)
-        until = (now + timedelta(seconds=CLAIM_SECONDS)).isoformat()
-        claimed = [d for d in due if outbox.claim(d["id"], now.isoformat(), until)]
+        due = self.ledger.outbox_view.due(self.now().isoformat(), limit)
         subscriptions: dict[str, Subscription | None] = {}
-        for d in claimed:
+        for d in due:
             if d["subscription_id"] not in subscriptions:
                 subscriptions[d["subscription_id"]] = self.ledger.contracts.find_subscription(
                     UUID(d["subscription_id"])
                 )
-        list(self.pool.map(lambda d: self._attempt(d, subscriptions[d["subscription_id"]]), claimed))
-        return len(claimed)
+        return sum(self.pool.map(lambda d: self._claim_and_attempt(d, subscriptions[d["subscription_id"]]), due))
+
+    def _claim_and_attempt(self, delivery: dict[str, Any], subscription: Subscription | None) -> bool:
+        if self._stop.is_set():
+            return False
+        now = self.now()
+        until = now + timedelta(seconds=self.claim_seconds)
+        if not self.ledger.outbox_view.claim(delivery["id"], now.isoformat(), until.isoformat()):
+            return False  # another dispatcher has it, or sent it meanwhile
+        self._attempt(delivery, subscription)
+        return True
 
     def run_forever(self, interval: float = 0.5) -> None:
         while not self._stop.is_set():
@@ -142,8 +161,8 @@ class Dispatcher:
 
     def _send(self, delivery: dict[str, Any], subscription: Subscription) -> Outcome:
         started = time.perf_counter()
-        try:
-            check_target(subscription.url, self.settings.webhooks_allow_private_targets)
+        try:  # resolved once: the request goes to the address checked here (no DNS rebinding in between)
+            target = check_target(subscription.url, self.settings.webhooks_allow_private_targets, self.resolver)
         except DomainError as e:
             return Outcome(None, 0.0, "", e.detail)
         body = json.dumps(delivery["body"], ensure_ascii=False, separators=(",", ":"))  # signed as sent
@@ -155,11 +174,29 @@ class Dispatcher:
             "webhook-id": msg_id,
             "webhook-timestamp": str(int(now.timestamp())),
             "webhook-signature": signature,
+            "host": target.host_header(),
         }
-        try:
-            response = self.client.post(subscription.url, content=body.encode(), headers=headers)
-        except httpx.HTTPError as e:
-            return Outcome(None, (time.perf_counter() - started) * 1000, "", f"{type(e).__name__}: {e}"[:EXCERPT_CHARS])
+        response: httpx.Response | None = None
+        error: httpx.HTTPError | None = None
+        # Every address was checked (no new resolution); a second one only if the first refuses the connection,
+        # and no more, so that an attempt stays within its claim (`claim_seconds`).
+        for address in (target.address, *target.others[:1]):
+            try:
+                response = self.client.post(
+                    target.pinned_url(address),
+                    content=body.encode(),
+                    headers=headers,
+                    extensions=target.request_extensions(),
+                )
+                break
+            except httpx.ConnectError as e:
+                error = e
+            except httpx.HTTPError as e:
+                error = e
+                break
+        if response is None:
+            took = (time.perf_counter() - started) * 1000
+            return Outcome(None, took, "", f"{type(error).__name__}: {error}"[:EXCERPT_CHARS])
         return Outcome(
             response.status_code, (time.perf_counter() - started) * 1000, response.text[:EXCERPT_CHARS], None
         )

@@ -62,3 +62,26 @@ class InvalidRequest(ApplicationError):
     type = "invalid-request"
     title = "The request is malformed"
     status = 422
+
+
+class RebuildIncomplete(ApplicationError):
+    """A read model `ledger rebuild` emptied is not whole yet: the rebuild is running, or it was killed."""
+
+    type = "rebuild-incomplete"
+    title = "The read models are being rebuilt"
+    status = 503
+
+    def __init__(self, projections: list[str]) -> None:
+        super().__init__(
+            f"the {', '.join(projections)} read model(s) are incomplete: a `ledger rebuild` is running or was "
+            "interrupted; if none is running, run `ledger rebuild` again",
+            field="rebuild",
+        )
+        self.projections = projections
+
+
+def refuse_if_rebuilding(incomplete: list[str], needed: tuple[str, ...]) -> None:
+    """Raise `RebuildIncomplete` if any of the `needed` projections is among the `incomplete` ones."""
+    missing = [p for p in incomplete if p in needed]
+    if missing:
+        raise RebuildIncomplete(missing)

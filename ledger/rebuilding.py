@@ -7,8 +7,12 @@ notification), so nothing is applied twice. When every worker is done, the index
 with the rows: `deferred_indexes`) are built, that position becomes the projections' own, and the followers
 go on from there with what was recorded during the rebuild.
 
-If a worker fails, the views stay held and incomplete: the error says so, and running the rebuild again
-starts over from zero.
+Each emptied view is marked as rebuilding (in the same transaction) until it is whole again. If a worker
+fails or the rebuild is killed, the mark stays: /readyz answers 503, the contract list answers 503 rather than
+a short list, and `ledger clock tick` refuses to tick on a half-built index, until `ledger rebuild` is run
+again (it starts over from zero), or, on PostgreSQL, until `ledger worker` starts and does so itself
+(`resume_interrupted`): there one rebuild at a time holds an advisory lock, so a rebuild still running is
+never restarted.
 """
 
 from __future__ import annotations
@@ -91,12 +95,19 @@ def rebuild(
         raise ApplicationError("at least one worker", field="workers")
     if workers > 1 and isinstance(settings.store, MemoryStore):
         raise ApplicationError("an in-memory store is private to its process: one worker", field="workers")
+    with rebuild_lock(settings):
+        return _rebuild(settings, workers, batch, only, progress)
+
+
+def _rebuild(
+    settings: Settings, workers: int, batch: int, only: Sequence[str], progress: Callable[[int, int], None]
+) -> RebuildReport:
     ledger = bootstrap_ledger(settings)
     try:
         stop = ledger.contracts.recorder.max_notification_id() or 0
         chosen = [r for name, r in zip(PROJECTIONS, ledger.runners, strict=True) if name in only]
         for runner in chosen:  # held at once with workers: a follower must not replay into the emptied view
-            runner.projection.rebuild(hold=workers > 1)  # type: ignore[attr-defined]
+            runner.projection.rebuild(hold=workers > 1, mark=True)  # type: ignore[attr-defined]
         total = stop * len(chosen)
         started = time.perf_counter()
         if workers == 1:
@@ -109,10 +120,58 @@ def rebuild(
             if workers > 1:
                 view.release(runner.projection.tracking_name, stop or None)  # type: ignore[attr-defined]
             view.analyze()
+            view.finish_rebuild(runner.projection.tracking_name)  # type: ignore[attr-defined]
         progress(total, total)
         return RebuildReport(stop, tuple(n for n in PROJECTIONS if n in only), workers, time.perf_counter() - started)
     finally:
         ledger.close()
+
+
+class RebuildRunning(ApplicationError):
+    type = "rebuild-running"
+    title = "A rebuild is already running"
+    status = 409
+
+
+@contextmanager
+def rebuild_lock(settings: Settings) -> Iterator[None]:
+    """On PostgreSQL, one rebuild of a schema at a time: a session-level advisory lock, held for the rebuild
+    and let go by the server when the process dies (a killed rebuild leaves it free). SQLite and memory have
+    no other process to fear (one writer; a private store)."""
+    store = settings.store
+    if not isinstance(store, PostgresStore):
+        yield
+        return
+    import psycopg
+
+    key = f"apprenticeship-ledger rebuild {store.schema}"
+    with psycopg.connect(
+        host=store.host,
+        port=store.port,
+        user=store.user,
+        password=store.password or None,
+        dbname=store.dbname,
+        autocommit=True,
+    ) as conn:
+        row = conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,)).fetchone()
+        if not row or not row[0]:
+            raise RebuildRunning("another `ledger rebuild` of this store is running", field="rebuild")
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+
+
+def resume_interrupted(settings: Settings, incomplete: Sequence[str], batch: int = 2000) -> RebuildReport | None:
+    """Rebuild again the projections an interrupted rebuild left incomplete (`ledger worker` at its start), on
+    PostgreSQL, where a rebuild still running is told apart by its lock; None if there was nothing to do or
+    a rebuild is running. On SQLite the operator runs `ledger rebuild` again."""
+    if not incomplete or not isinstance(settings.store, PostgresStore):
+        return None
+    try:
+        return rebuild(settings, default_workers(settings), batch, [n for n in PROJECTIONS if n in incomplete])
+    except RebuildRunning:
+        return None
 
 
 def _rebuild_here(
@@ -211,6 +270,19 @@ def _worker(settings: Settings, shard: Shard, names: Sequence[str], stop: int, b
         ledger.close()
 
 
+def _die_with_parent() -> None:
+    """A worker dies with its orchestrator (Linux): a killed rebuild leaves no writer behind to fill the views
+    the next rebuild empties."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the orchestrator was gone already
+            sys.exit(1)
+
+
 if __name__ == "__main__":  # a worker started by `_start_worker`
+    _die_with_parent()
     index, count, last, size, *wanted = sys.argv[1:]
     _worker(pickle.loads(sys.stdin.buffer.read()), Shard(int(index), int(count)), wanted, int(last), int(size))

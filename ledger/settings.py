@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(default=64 * 1024, ge=1024)  # a contract's terms are ~1 KiB
     # Uploads under /contracts/import/ (a spreadsheet of contracts, a CERFA PDF) may be larger than a body
     api_max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Requests per minute, per process (`api.rate_limit`): per API key, and per client IP; 0 turns one off.
+    api_rate_limit_per_key: int = Field(default=3000, ge=0)
+    api_rate_limit_per_ip: int = Field(default=6000, ge=0)
+    api_max_header_bytes: int = Field(default=32 * 1024, ge=4096)  # request line and headers (`api.http_limits`)
     log_level: str = "INFO"
     # How often the projections look for new events in a long-lived process (seconds); a local write
     # wakes them at once.

@@ -94,6 +94,15 @@ class Ledger:
         for runner in (*self.runners, *self.outbox_runners):
             runner.poke()
 
+    def incomplete_rebuilds(self, among: Sequence[str] = ("wages", "clock", "funding")) -> list[str]:
+        """Those of the projections `among` a `ledger rebuild` has emptied and not finished."""
+        names = ("wages", "clock", "funding")  # the order of `runners`
+        return [
+            name
+            for name, runner in zip(names, self.runners, strict=True)
+            if name in among and runner.projection.view.rebuilding(runner.projection.tracking_name)  # type: ignore[attr-defined]
+        ]
+
     def rebuild(self) -> None:
         """Forget the projections' state; the next `sync()` replays the whole log."""
         self.wages.rebuild()

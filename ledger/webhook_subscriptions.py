@@ -10,7 +10,8 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
-from domain.webhooks import InvalidSubscription, Owner, Subscription, subscription_id_for
+from domain.webhooks import InvalidSubscription, Owner, Subscription, check_types, subscription_id_for
+from ledger.errors import IdempotencyKeyReused
 from ledger.persistence import find_aggregate
 
 
@@ -22,7 +23,7 @@ class WebhookUseCases(Application[UUID]):
         key = key or uuid.uuid4().hex
         existing = self.find_subscription(subscription_id_for(owner.role, owner.tenant, key))
         if existing is not None:
-            return existing, False
+            return self._retried(existing, key, url, event_types, description), False
         subscription = Subscription.subscribe(owner, url, event_types, description, key)
         try:
             self.save(subscription)
@@ -31,6 +32,18 @@ class WebhookUseCases(Application[UUID]):
             assert found is not None
             return found, False
         return subscription, True
+
+    @staticmethod
+    def _retried(existing: Subscription, key: str, url: str, event_types: Any, description: str) -> Subscription:
+        """A retry answers the subscription its key made; the same key with another request is refused."""
+        first = getattr(existing, "subscribed_with", None)
+        asked = (url, sorted(check_types(event_types)), description)
+        if first is not None and (first[0], sorted(check_types(first[1])), first[2]) != asked:
+            raise IdempotencyKeyReused(
+                f"idempotency key '{key[:100]}' already made subscription {existing.id} with another request",
+                field="idempotency_key",
+            )
+        return existing
 
     def find_subscription(self, subscription_id: UUID) -> Subscription | None:
         return find_aggregate(self, subscription_id, Subscription)

@@ -36,9 +36,9 @@ class BatchProjection(Generic[Item, Batch]):
     def position(self) -> int | None:
         return self.view.max_tracking_id(self.tracking_name)  # type: ignore[no-any-return]
 
-    def rebuild(self, hold: bool = False) -> None:
+    def rebuild(self, hold: bool = False, mark: bool = False) -> None:
         """Empty the view (`hold`: its followers parked until the rebuild workers are done)."""
-        self.view.clear(self.tracking_name, hold)
+        self.view.clear(self.tracking_name, hold, mark)
         self._load_reference()
 
     def process(self, items: Sequence[tuple[int, Item | None]]) -> None:

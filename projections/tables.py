@@ -16,6 +16,9 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
 
 HELD = 2**62  # a tracking position beyond any notification id: the projection's followers wait
+# A tracking row under `<name>#rebuilding` while `ledger rebuild` has emptied the view and not finished it:
+# written with the emptying, removed once the view is whole, so a killed rebuild stays visible.
+REBUILDING = "#rebuilding"
 CLEAR_LOCK_TIMEOUT, CLEAR_ATTEMPTS = "2s", 15  # emptying a view on PostgreSQL (`emptying`)
 
 
@@ -77,14 +80,20 @@ class ViewRecorder:
         cursor.execute(self.dialect.sql(statement), tuple(params))
         return self.dialect.tuples(cursor.fetchall())
 
-    def clear(self, tracking_name: str, hold: bool = False) -> None:
+    def clear(self, tracking_name: str, hold: bool = False, mark: bool = False) -> None:
         """Forget everything, tracking included, so the view rebuilds from the first event; `hold`: park the
         followers in the same transaction, so that none replays the log into the emptied view before the
-        rebuild workers fill it. The deferred indexes go too, until `build_deferred_indexes`."""
-        self.clear_tables(tracking_name, *self.tables, hold=hold, drop_indexes=self.deferred_indexes)
+        rebuild workers fill it; `mark`: the view is incomplete until `finish_rebuild`. The deferred indexes
+        go too, until `build_deferred_indexes`."""
+        self.clear_tables(tracking_name, *self.tables, hold=hold, drop_indexes=self.deferred_indexes, mark=mark)
 
     def clear_tables(
-        self, tracking_name: str, *tables: str, hold: bool = False, drop_indexes: Sequence[str] = ()
+        self,
+        tracking_name: str,
+        *tables: str,
+        hold: bool = False,
+        drop_indexes: Sequence[str] = (),
+        mark: bool = False,
     ) -> None:
         """Empty the tables and forget the tracking position, in one transaction (a rebuild from zero)."""
         for attempt in range(1, CLEAR_ATTEMPTS + 1):
@@ -97,6 +106,9 @@ class ViewRecorder:
                     self._forget_tracking(cursor, tracking_name)
                     if hold:
                         self._insert_tracking(cursor, Tracking(tracking_name, HELD))  # type: ignore[attr-defined]
+                    if mark:
+                        marker = Tracking(tracking_name + REBUILDING, 1)
+                        self._insert_tracking(cursor, marker)  # type: ignore[attr-defined]
                 return
             except OperationalError:  # the tables' locks not had in time (PostgreSQL's lock timeout, SQLite's)
                 if attempt == CLEAR_ATTEMPTS:
@@ -121,6 +133,17 @@ class ViewRecorder:
             with self.datastore.transaction(commit=True) as cursor:
                 for table in self.tables:
                     self.run(cursor, f"ANALYZE {{schema}}{table}")
+
+    def rebuilding(self, tracking_name: str) -> bool:
+        """True while a rebuild has emptied the view and not finished it (running, or killed)."""
+        table = getattr(self, "tracking_table_name", "tracking")
+        rows = self.query(f"SELECT 1 FROM {{schema}}{table} WHERE application_name = ?", (tracking_name + REBUILDING,))
+        return bool(rows)
+
+    def finish_rebuild(self, tracking_name: str) -> None:
+        table = getattr(self, "tracking_table_name", "tracking")
+        with self.write(None) as cursor:
+            self.run(cursor, f"DELETE FROM {{schema}}{table} WHERE application_name = ?", (tracking_name + REBUILDING,))
 
     def release(self, tracking_name: str, position: int | None) -> None:
         """The rebuild workers are done up to `position`: it becomes the projection's one position."""

@@ -187,3 +187,29 @@ def test_ending_more_than_2_months_after_the_exams_is_a_warning_not_a_refusal() 
 def test_a_contract_longer_than_the_cycle_without_convention_is_a_warning() -> None:
     warnings = accepted(terms(end="2028-08-31", training__exam_end_date="2028-07-31"))  # 36 months, 24-month cycle
     assert [w["rule"] for w in warnings] == ["D6222-28-2"]
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("apprentice", "last_name"), "\u200b\u200c\u200d"),
+        (("apprentice", "first_name"), "\ufeff\u2060"),
+        (("apprentice", "last_name"), "Martin\nDROP"),
+        (("apprentice", "first_name"), "Léa\u2028Injected"),
+        (("employer", "name"), "Boulangerie\r\nMartin"),
+    ],
+)
+def test_a_name_of_only_zero_width_characters_or_on_several_lines_is_refused_naming_it(
+    path: tuple[str, str], value: str
+) -> None:
+    raw = terms()
+    raw[path[0]][path[1]] = value
+    with pytest.raises(InvalidTerms) as refused:
+        parse_terms(raw)
+    assert refused.value.field == ".".join(path)
+
+
+def test_a_name_with_accents_apostrophes_and_a_joiner_inside_is_accepted() -> None:
+    raw = terms()
+    raw["apprentice"]["last_name"] = "N’Diaye-Lefèvre\u200d"
+    assert parse_terms(raw).apprentice.last_name == "N’Diaye-Lefèvre\u200d"

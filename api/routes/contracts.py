@@ -40,7 +40,7 @@ from domain.funding.report import funding_json, hiring_aid_json
 from domain.wage.engine import schedule_json
 from domain.wage.facts import deep_merge
 from ledger.contract_views import contract_data, summary_data
-from ledger.errors import ConcurrentChange, VersionConflict
+from ledger.errors import ConcurrentChange, VersionConflict, refuse_if_rebuilding
 from ledger.system import Ledger
 
 router = APIRouter(prefix="/contracts", tags=["contracts"])
@@ -105,7 +105,7 @@ def draft_contract(
 @router.get(
     "",
     response_model=ContractPage,
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 422, 503),
     summary="List and filter contracts (live ones by default)",
 )
 def list_contracts(
@@ -131,6 +131,7 @@ def list_contracts(
     if scope is None:  # another tenant's contracts: nothing, as if there were none
         return {"items": [], "total": 0, "offset": offset, "limit": limit, "next_offset": None}
     cfa, employer = scope
+    refuse_if_rebuilding(ledger.incomplete_rebuilds(("wages",)), ("wages",))  # not a short list that looks whole
     ledger.sync()
     total, rows = ledger.wage_view.page(
         cfa_id=cfa,

@@ -1,6 +1,7 @@
 """The CFA's page (server-rendered, a little JavaScript for the chart): live contracts, what is due, and one
 contract's wage timeline. The same API keys and tenant rules as the API: the key is given once on the login
-form and kept in an HttpOnly, SameSite=Strict cookie; every page authenticates it again."""
+form and opens a server-side session (`ledger.sessions`) whose token is kept in an HttpOnly, SameSite=Strict
+cookie (Secure over TLS); every page checks the session and its key again."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from domain.access import Principal
 from domain.contract import LIVE, SERVICE_EVENT_TYPES
 from domain.errors import DomainError
 from domain.funding.report import funding_json
+from domain.sessions import SESSION_LIFETIME
 from domain.wage.engine import schedule_json
 from ledger.contract_views import contract_data, summary_data, timeline_changes, todo_items
 from ledger.errors import ContractNotFound
@@ -27,7 +29,7 @@ from ledger.errors import ContractNotFound
 router = APIRouter(prefix="/ui", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 templates.env.filters.update(euros=french.euros, day=french.day, moment=french.moment, month=french.month)
-COOKIE = "ledger_key"
+COOKIE = "ledger_session"  # a server-side session's token (`ledger.sessions`), never the API key
 STATUS_FR = {
     "drafted": "brouillon",
     "signed": "signé",
@@ -68,7 +70,7 @@ class LoginRequired(Exception):
 
 def page_principal(request: Request, ledger: LedgerDep) -> Principal:
     token = request.cookies.get(COOKIE)
-    principal = ledger.contracts.authenticate(token) if token else None
+    principal = ledger.contracts.session_principal(token) if token else None
     if principal is None:
         raise LoginRequired
     request.state.key_id = principal.key_id
@@ -91,16 +93,19 @@ def login_form(request: Request, error: str | None = None) -> HTMLResponse:
 async def login(request: Request, ledger: LedgerDep) -> Response:
     form = parse_qs((await request.body()).decode(errors="replace"))
     token = (form.get("key") or [""])[0].strip()
-    if not token or ledger.contracts.authenticate(token) is None:
+    session = ledger.contracts.open_session(token) if token else None
+    if session is None:
         return render(request, "login.html", None, error="Clé inconnue ou révoquée.")
     response = RedirectResponse("/ui/contracts", status_code=303)
     secure = request.url.scheme == "https"
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/ui", max_age=8 * 3600)
+    max_age = int(SESSION_LIFETIME.total_seconds())
+    response.set_cookie(COOKIE, session, httponly=True, samesite="strict", secure=secure, path="/ui", max_age=max_age)
     return response
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, ledger: LedgerDep) -> Response:
+    ledger.contracts.close_session(request.cookies.get(COOKIE) or "")
     response = RedirectResponse("/ui/login", status_code=303)
     response.delete_cookie(COOKIE, path="/ui")
     return response

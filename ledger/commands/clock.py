@@ -12,6 +12,7 @@ import sys
 from datetime import date
 
 from ledger.clock import tick
+from ledger.errors import RebuildIncomplete
 from ledger.system import bootstrap_ledger
 from ledger.time import paris_today
 
@@ -41,6 +42,9 @@ def handle_tick(args: argparse.Namespace) -> int:
     try:
         report = tick(ledger, args.today or paris_today())
         ledger.sync()
+    except RebuildIncomplete as e:
+        sys.stderr.write(json.dumps({"error": e.as_problem()}) + "\n")
+        return 1
     finally:
         ledger.close()
     out = report.as_dict()

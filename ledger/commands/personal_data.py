@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="erase an apprentice's name and exact birth date (RGPD art. 17); the wages stay the same",
     )
     p.add_argument("contract_id")
+    p.add_argument("--yes", action="store_true", help="confirm: the erasure cannot be undone")
     p.set_defaults(handler=handle_erase)
     k = sub.add_parser("cipher-key", help="print a new random AES-256 key for LEDGER_CIPHER_KEY")
     k.set_defaults(handler=handle_cipher_key)
@@ -35,6 +36,14 @@ def handle_erase(args: argparse.Namespace) -> int:
         contract_id = UUID(args.contract_id)
     except ValueError:
         return _problem({"type": "invalid-request", "field": "contract_id", "detail": "must be a contract id (UUID)"})
+    if not args.yes:  # irreversible: never on a mistyped command alone
+        return _problem(
+            {
+                "type": "confirmation-required",
+                "field": "yes",
+                "detail": "erasing personal data cannot be undone: run again with --yes to confirm",
+            }
+        )
     app = bootstrap()
     try:
         version = app.erase_personal_data(contract_id)

@@ -1,6 +1,7 @@
 """`ledger rebuild`: replay the whole log into the read models (wage view, clock index, funding view), with
 a progress bar (rate and ETA) on stderr. The API keeps serving meanwhile: what it reads from the event store
-(contracts, wages, funding) is unaffected; lists and histories fill up again as the rebuild goes. The webhook
+(contracts, wages, funding) is unaffected; histories fill up again as the rebuild goes, and the contract list
+answers 503 (`rebuild-incomplete`) until the wage view is whole. The webhook
 outbox is never rebuilt: it holds what was sent. On PostgreSQL the work is shared by one worker process per
 core (`--workers`); see `ledger/rebuilding.py`."""
 

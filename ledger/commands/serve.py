@@ -43,9 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def server_options(
     settings: Settings, host: str | None = None, port: int | None = None, workers: int = 1
 ) -> dict[str, Any]:
-    """uvicorn's settings for `ledger serve`; its HTTP parser and event loop stay on "auto", which takes
-    httptools and uvloop (dependencies of the project)."""
+    """uvicorn's settings for `ledger serve`: httptools with a cap on the headers (`api.http_limits`), and the
+    event loop on "auto", which takes uvloop (dependencies of the project)."""
     return {
+        "http": "api.http_limits:BoundedHttpToolsProtocol",
         "host": host or settings.api_host,
         "port": port or settings.api_port,
         "workers": workers,
@@ -105,14 +106,16 @@ def handle(args: argparse.Namespace) -> int:
         sys.stderr.write(json.dumps({"error": e.as_problem()}, ensure_ascii=False) + "\n")
         return 1
     options = server_options(settings, args.host, args.port, workers)
+    from ledger.system import bootstrap_ledger
+
+    # The tables, once, before the server: the workers then wait only briefly on the schema lock, and a store
+    # that does not answer is one JSON error line (`ledger.cli`), not a traceback from the server's start.
+    bootstrap_ledger(settings).close()
     if workers == 1:
         from api.main import create_app
 
         uvicorn.run(create_app(settings=settings), **options)
         return 0
-    from ledger.system import bootstrap_ledger
-
-    bootstrap_ledger(settings).close()  # the tables, once: the workers then wait only briefly on the schema lock
     with shared_metrics_dir():
         uvicorn.run("api.main:app_for_worker", factory=True, **options)
     return 0

@@ -12,6 +12,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from ledger.clock import tick
 from ledger.dispatcher import Dispatcher
+from ledger.errors import RebuildIncomplete
+from ledger.rebuilding import resume_interrupted
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 from ledger.time import paris_today
@@ -31,12 +33,23 @@ def handle(args: argparse.Namespace) -> int:
     settings = Settings()
     configure_logging(settings.log_level)
     ledger = bootstrap_ledger(settings)
+    incomplete = ledger.incomplete_rebuilds()
+    if incomplete:  # a `ledger rebuild` was killed: start it over before following (PostgreSQL)
+        log.warning("incomplete rebuild of %s: rebuilding", ", ".join(incomplete))
+        done = resume_interrupted(settings, incomplete)
+        log.warning(
+            "rebuild %s", "done" if done else "not restarted (running elsewhere, or SQLite: run ledger rebuild)"
+        )
     ledger.follow(settings.follow_interval)
     dispatcher = Dispatcher(ledger, settings)
     scheduler = BackgroundScheduler(timezone=TIMEZONE)
 
     def run_tick() -> None:
-        report = tick(ledger, paris_today())
+        try:
+            report = tick(ledger, paris_today())
+        except RebuildIncomplete as e:  # the next tick catches up once the rebuild is done
+            log.warning(json.dumps({"event": "clock.tick", "error": e.as_problem()}))
+            return
         log.info(json.dumps({"event": "clock.tick", **report.as_dict(), "events": None}))
 
     schedule_clock(scheduler, run_tick)

@@ -40,9 +40,9 @@ class ClockIndexProjection:
     def position(self) -> int | None:
         return self.view.max_tracking_id(self.tracking_name)  # type: ignore[attr-defined]
 
-    def rebuild(self, hold: bool = False) -> None:
+    def rebuild(self, hold: bool = False, mark: bool = False) -> None:
         """Empty the index (`hold`: its followers parked until the rebuild workers are done)."""
-        self.view.clear(self.tracking_name, hold)
+        self.view.clear(self.tracking_name, hold, mark)
 
     def take_shard(self, shard: Shard) -> None:
         """Under the shard's own tracking name; its runner gives it only the shard's contracts."""

@@ -137,13 +137,14 @@ class WebhookOutboxQueries(ViewRecorder):
         return [_delivery(r) for r in rows]
 
     def claim(self, delivery_id: str, now: str, until: str) -> bool:
-        """Take a delivery for one attempt; False if another dispatcher holds it."""
+        """Take a delivery for one attempt; False if another dispatcher holds it, or attempted it since it was
+        listed as due (its next attempt is then later)."""
         with self.datastore.transaction(commit=True) as cursor:
             self.run(
                 cursor,
                 "UPDATE {schema}webhook_deliveries SET claimed_until = ? WHERE id = ? AND status = 'pending'"
-                " AND (claimed_until IS NULL OR claimed_until < ?)",
-                (until, delivery_id, now),
+                " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)",
+                (until, delivery_id, now, now),
             )
             return self.changed_rows(cursor) == 1
 

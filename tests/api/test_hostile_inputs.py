@@ -115,3 +115,56 @@ def test_malformed_json_and_headers_are_problems(api: Api) -> None:
     assert api.get("/contracts/not-a-uuid").json()["detail"] == "no such contract"
     bad_as_of = api.get(f"/contracts/{api.running(terms())[0]}/wages", as_of="99999999999")
     assert bad_as_of.status_code == 422 and bad_as_of.json()["field"] == "as_of"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/webhooks/deliveries/%00"),
+        ("POST", "/webhooks/deliveries/%00/redeliver"),
+        ("GET", "/webhooks/subscriptions/%00"),
+        ("GET", "/contracts?q=%00"),
+        ("GET", "/webhooks/deliveries?subscription_id=%00"),
+    ],
+)
+def test_a_nul_byte_in_the_request_target_is_a_400_problem(api: Api, method: str, path: str) -> None:
+    r = api.client.request(method, path, headers=api.auth("cfa_a"))
+    assert r.status_code == 400 and r.headers["content-type"] == PROBLEM, r.text
+    assert "NUL" in r.json()["detail"]
+
+
+def test_a_nul_byte_in_the_ui_search_is_a_400_problem(api: Api) -> None:
+    r = api.client.get("/ui/contracts?q=a%00b")
+    assert r.status_code == 400 and r.headers["content-type"] == PROBLEM, r.text
+
+
+@pytest.mark.parametrize("url", ["https://localhost:99999/", "https://localhost:abc/", "https://[::1/"])
+def test_a_webhook_url_with_a_bad_port_is_a_422_naming_the_url(api: Api, url: str) -> None:
+    before = event_count(api)
+    r = api.client.post("/webhooks/subscriptions", json={"url": url, "event_types": ["*"]}, headers=api.auth("cfa_a"))
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM, r.text
+    assert r.json()["field"] == "url"
+    assert event_count(api) == before
+
+
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({"type": "SmcChanged", "from": "2026-06-01", "monthly": "1900.00", "bogus": 1}, "events[0].bogus"),
+        ({"type": "Terminated", "on": "2026-06-01", "reason": "x", "when": "now"}, "events[0].when"),
+    ],
+)
+def test_a_simulation_refuses_unknown_fields_in_its_events(api: Api, event: dict[str, Any], field: str) -> None:
+    r = api.client.post(
+        "/simulations/schedule", json={"terms": terms(), "events": [event]}, headers=api.auth("employer")
+    )
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM, r.text
+    assert r.json()["field"] == field
+
+
+def test_a_simulation_still_takes_known_events(api: Api) -> None:
+    event = {"type": "SmcChanged", "from": "2026-06-01", "monthly": "1900.00"}
+    r = api.client.post(
+        "/simulations/schedule", json={"terms": terms(), "events": [event]}, headers=api.auth("employer")
+    )
+    assert r.status_code == 200, r.text

@@ -159,10 +159,12 @@ def test_ledger_erase_answers_in_json_lines(tmp_path: Path) -> None:
     cid = running(ledger, "k", apprentice_terms())
     ledger.close()
     env = {**os.environ, "LEDGER_DATABASE_URL": url}
-    done = subprocess.run([LEDGER, "erase", str(cid)], capture_output=True, text=True, env=env, timeout=60)
+    unconfirmed = subprocess.run([LEDGER, "erase", str(cid)], capture_output=True, text=True, env=env, timeout=60)
+    assert unconfirmed.returncode == 1 and json.loads(unconfirmed.stderr)["error"]["field"] == "yes"
+    done = subprocess.run([LEDGER, "erase", str(cid), "--yes"], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"id": str(cid), "version": 5, "erased": True}
-    bad = subprocess.run([LEDGER, "erase", "nope"], capture_output=True, text=True, env=env, timeout=60)
+    bad = subprocess.run([LEDGER, "erase", "nope", "--yes"], capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode == 1 and json.loads(bad.stderr)["error"]["field"] == "contract_id"
 
 

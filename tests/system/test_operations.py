@@ -131,3 +131,20 @@ def test_the_worker_follows_the_log_and_catches_the_clock_up_at_start(tmp_path: 
         worker.terminate()
         worker.wait(10)
         reader.close()
+
+
+def test_the_documentation_says_which_routes_take_no_key_and_metrics_is_one_of_them() -> None:
+    from pathlib import Path
+
+    from api.main import DESCRIPTION
+
+    ledger = bootstrap_ledger(Settings(database_url="memory:"))
+    try:
+        client = TestClient(create_app(ledger))
+        assert client.get("/metrics").status_code == 200  # no key: a scraper holds no secret
+        assert client.get("/contracts").status_code == 401
+    finally:
+        ledger.close()
+    assert "every route but the health checks and `/metrics` takes an API key" in DESCRIPTION
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "`GET /metrics` (Prometheus; like `/healthz` and `/readyz` it takes no key" in readme

@@ -65,7 +65,7 @@ def test_refused_targets_and_types_are_problems(hooks_api: Api) -> None:
         r = default.post(
             "/webhooks/subscriptions", json={"url": "http://127.0.0.1:9/h", "event_types": ["*"]}, headers=auth
         )
-        assert r.status_code == 422 and "SSRF" in r.json()["detail"]
+        assert r.status_code == 422 and "refused" in r.json()["detail"]
         body = {"url": "https://example.org/h", "event_types": ["contract.paid"]}
         r = default.post("/webhooks/subscriptions", json=body, headers=auth)
         assert r.status_code == 422 and r.json()["field"] == "event_types"
@@ -98,3 +98,15 @@ def test_deliveries_attempts_redelivery_and_replay(
     assert replay.json() == {"requeued": 1}
     dispatcher.run_once()
     assert len(receiver.received) == 3 and len(set(receiver.ids())) == 1  # same webhook-id every time
+
+
+def test_an_idempotency_key_reused_with_another_request_is_a_422_and_changes_nothing(hooks_api: Api) -> None:
+    first = subscribe(hooks_api, "http://127.0.0.1:9/hook", key="same")
+    other = {"url": "http://127.0.0.1:9/other", "event_types": ["*"], "description": "payroll"}
+    r = hooks_api.client.post(
+        "/webhooks/subscriptions", json=other, headers=hooks_api.auth("employer") | {"Idempotency-Key": "same"}
+    )
+    assert r.status_code == 422 and r.json()["type"] == "/problems/idempotency-key-reused", r.text
+    assert r.json()["field"] == "idempotency_key"
+    kept = hooks_api.get(f"/webhooks/subscriptions/{first['id']}", who="employer").json()
+    assert kept["url"] == "http://127.0.0.1:9/hook"
