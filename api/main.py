@@ -20,7 +20,19 @@ from api.metrics import Metrics
 from api.metrics import router as metrics_router
 from api.middleware import RequestContext
 from api.rate_limit import RateLimit
-from api.routes import contracts, exports, funding, health, imports, notices, reference, simulations, ui, webhooks
+from api.routes import (
+    cerfa,
+    contracts,
+    exports,
+    funding,
+    health,
+    imports,
+    notices,
+    reference,
+    simulations,
+    ui,
+    webhooks,
+)
 from api.security import SecurityHeaders
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
@@ -87,7 +99,7 @@ def create_app(
     app.add_middleware(
         RequestContext, max_body_bytes=settings.api_max_body_bytes, max_upload_bytes=settings.api_max_upload_bytes
     )
-    for module in (imports, exports, notices, contracts, funding, webhooks, simulations, reference, health):
+    for module in (imports, cerfa, exports, notices, contracts, funding, webhooks, simulations, reference, health):
         app.include_router(module.router)
     app.include_router(metrics_router)
     ui.install(app)

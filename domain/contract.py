@@ -146,6 +146,7 @@ class Contract(Aggregate):
         self.ended_on: date | None = None
         self.notices: list[str] = []  # clock keys of the notices recorded (filing overdue, end approaching)
         self.corrections = 0
+        self.form: dict[str, Any] | None = None  # the CERFA it was drafted from: pay table, hiring salary, hash
 
     # -- derived state ------------------------------------------------------------------------------
     @property
@@ -287,6 +288,16 @@ class Contract(Aggregate):
     def _signed(self, on: date) -> None:
         self.status = SIGNED
         self.signed_on = on
+
+    def attach_form(self, pay_table: list[dict[str, Any]], salary_at_hiring: str | None, form_sha256: str) -> None:
+        """Keep what the employer wrote on the CERFA it signed (its pay table and hiring salary), so the form
+        can be checked against the legal minimum at any time (D6222-26, D6222-31)."""
+        self._require({DRAFTED}, "a CERFA form", SIGNATURE_ARTICLE)
+        self._form_attached(pay_table=pay_table, salary_at_hiring=salary_at_hiring, form_sha256=form_sha256)
+
+    @event("FormAttached")
+    def _form_attached(self, pay_table: list[dict[str, Any]], salary_at_hiring: str | None, form_sha256: str) -> None:
+        self.form = {"pay_table": pay_table, "salary_at_hiring": salary_at_hiring, "sha256": form_sha256}
 
     def file(self, on: date, authority: str) -> None:
         expected = self.filing_authority

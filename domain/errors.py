@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A command or an input the rules refuse. Nothing is recorded when one is raised."""
@@ -28,6 +30,25 @@ class DomainError(Exception):
 class InvalidTerms(DomainError):
     type = "invalid-terms"
     title = "The contract terms break a rule"
+
+
+class FormIncomplete(InvalidTerms):
+    """A CERFA form that misses or garbles what the contract needs; every problem is listed."""
+
+    type = "form-incomplete"
+    title = "The CERFA form misses or garbles required fields"
+
+    def __init__(self, problems: list[dict[str, Any]]) -> None:
+        first = problems[0]
+        super().__init__(
+            f"{len(problems)} problem(s) in the form; first: « {first['field']} »: {first['message']}",
+            field=first["field"],
+            rule=first.get("article"),
+        )
+        self.problems = problems
+
+    def as_problem(self) -> dict[str, Any]:
+        return {**super().as_problem(), "problems": self.problems}
 
 
 class InvalidEvent(DomainError):

@@ -78,11 +78,16 @@ class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, UiSessions, Ke
 
     # -- drafting -----------------------------------------------------------------------------------
     def draft_contract(
-        self, terms_raw: Mapping[str, Any], idempotency_key: str | None = None, cfa_id: str | None = None
+        self,
+        terms_raw: Mapping[str, Any],
+        idempotency_key: str | None = None,
+        cfa_id: str | None = None,
+        then: Callable[[Contract], None] | None = None,
     ) -> DraftResult:
         """Draft a contract from interfaces §1 terms. The same key always answers with the same contract.
 
         A CFA's keys are its own: the key is scoped by the CFA id, so two CFAs using the same key never meet.
+        `then` records more of the new contract's first events (a form's signature) in the same save.
         """
         terms = parse_terms(terms_raw)
         key = _checked_key(idempotency_key) if idempotency_key is not None else uuid4().hex
@@ -94,6 +99,8 @@ class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, UiSessions, Ke
             return self._replayed(existing, terms.to_json(), cfa_id)
         # Otherwise the save itself tells a retry apart: the key's contract id is taken (IntegrityError below).
         contract = Contract.draft(terms, key, cfa_id)
+        if then is not None:
+            then(contract)
         facts = self._facts_after(contract)
         months = self._check_computable(contract, facts)
         to_save: list[Aggregate] = [contract]

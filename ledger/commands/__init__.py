@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "personal_data",
     "import_sheet",
     "export",
+    "cerfa",
 )
 
 
