@@ -24,7 +24,7 @@ from ledger.current_reads import fresh_since
 access_log = logging.getLogger("api.access")
 log = logging.getLogger("api")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-UPLOAD_PATHS = ("/contracts/import/",)
+UPLOAD_PATHS = ("/contracts/import/", "/ui/import/")
 
 
 class JsonFormatter(logging.Formatter):

@@ -18,11 +18,12 @@ from fastapi.templating import Jinja2Templates
 from api import french
 from api.deps import LedgerDep
 from domain.access import Principal
-from domain.contract import LIVE, SERVICE_EVENT_TYPES
+from domain.contract import LIVE, SERVICE_EVENT_TYPES, Contract
 from domain.errors import DomainError
 from domain.funding.report import funding_json
 from domain.sessions import SESSION_LIFETIME
 from domain.wage.engine import schedule_json
+from ledger.cerfa.forms import conformity, filled_form
 from ledger.contract_views import contract_data, summary_data, timeline_changes, todo_items
 from ledger.errors import ContractNotFound
 
@@ -161,13 +162,19 @@ def todo_page(request: Request, ledger: LedgerDep, principal: PagePrincipal) -> 
     return render(request, "todo.html", principal, items=items, today=today)
 
 
-@router.get("/contracts/{contract_id}", response_class=HTMLResponse)
-def contract_page(request: Request, ledger: LedgerDep, principal: PagePrincipal, contract_id: str) -> HTMLResponse:
+def _readable(ledger: Any, principal: Principal, contract_id: str) -> Contract | None:
+    """The contract if this key may read it; None when it does not exist or belongs to another tenant."""
     try:
         contract = ledger.contracts.read_contract(UUID(contract_id))
     except (ValueError, ContractNotFound):
-        contract = None
-    if contract is None or not principal.may_read(contract.cfa_id, contract.terms_data["employer"].get("siret")):
+        return None
+    return contract if principal.may_read(contract.cfa_id, contract.terms_data["employer"].get("siret")) else None
+
+
+@router.get("/contracts/{contract_id}", response_class=HTMLResponse)
+def contract_page(request: Request, ledger: LedgerDep, principal: PagePrincipal, contract_id: str) -> HTMLResponse:
+    contract = _readable(ledger, principal, contract_id)
+    if contract is None:
         return HTMLResponse(render(request, "missing.html", principal).body, status_code=404)
     today = request.app.state.today()
     try:
@@ -198,16 +205,38 @@ def contract_page(request: Request, ledger: LedgerDep, principal: PagePrincipal,
         ],
     }
     data = contract_data(contract, months, today)
+    form = conformity(ledger.contracts, contract.id) if contract.form is not None and months is not None else None
     return render(
-        request, "contract.html", principal, c=data, months=months or [], chart=chart, events=events, funding=funding
+        request,
+        "contract.html",
+        principal,
+        c=data,
+        months=months or [],
+        chart=chart,
+        events=events,
+        funding=funding,
+        form=form,
     )
+
+
+@router.get("/contracts/{contract_id}/cerfa.pdf", response_model=None)
+def contract_cerfa(request: Request, ledger: LedgerDep, principal: PagePrincipal, contract_id: str) -> Response:
+    contract = _readable(ledger, principal, contract_id)
+    if contract is None:
+        return HTMLResponse(render(request, "missing.html", principal).body, status_code=404)
+    disposition = f'attachment; filename="cerfa-10103-{contract.id}.pdf"'
+    body = filled_form(ledger.contracts, contract.id)
+    return Response(body, media_type="application/pdf", headers={"Content-Disposition": disposition})
 
 
 def install(app: Any) -> None:
     """The router, the static files, and the login redirect for pages without a valid key."""
     from fastapi.staticfiles import StaticFiles
 
+    from api.routes import ui_import
+
     app.include_router(router)
+    app.include_router(ui_import.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent.parent / "static")), name="static")
 
     @app.exception_handler(LoginRequired)
