@@ -123,23 +123,40 @@ def evaluate(plan: RatePlan, ref: WageReference) -> dict[str, int]:
     return dict(zip(plan.keys, evaluate_many([plan], ref)[0], strict=True))
 
 
+@dataclass(frozen=True)
+class PlanBatch:
+    """Many plans' segments as one set of columns: `months[i]:months[i+1]` are plan i's month amounts."""
+
+    months: Ints  # offsets into the month amounts, one per plan and one past the end
+    month_starts: Ints  # index of each month's first segment
+    dim: Ints  # days in each month
+    first: Ints
+    last: Ints
+    kind: Ints
+    coef: Ints
+    floor: Ints
+
+    @classmethod
+    def of(cls, plans: Sequence[RatePlan]) -> PlanBatch:
+        months = np.zeros(len(plans) + 1, dtype=np.int64)
+        np.cumsum([len(p.keys) for p in plans], out=months[1:])
+        month = np.concatenate([p.month + o for p, o in zip(plans, months[:-1], strict=True)])
+        seg_dim = np.concatenate([p.dim for p in plans])
+        month_starts = np.flatnonzero(np.diff(month, prepend=-1))
+        cols = {f: np.concatenate([getattr(p, f) for p in plans]) for f in ("first", "last", "kind", "coef", "floor")}
+        return cls(months, month_starts, seg_dim[month_starts], **cols)
+
+    def amounts(self, ref: WageReference) -> Ints:
+        """Every month's amount in cents, plans one after another."""
+        num = segment_rates_numerators(self.first, self.last, self.kind, self.coef, self.floor, reference_series(ref))
+        return round_months(np.add.reduceat(num, self.month_starts), self.dim)
+
+
 def evaluate_many(plans: Sequence[RatePlan], ref: WageReference) -> list[list[int]]:
     """Every plan's monthly amounts, in one array computation over all their segments."""
     if not plans:
         return []
-    offsets = np.cumsum([0] + [len(p.keys) for p in plans[:-1]], dtype=np.int64)
-    month = np.concatenate([p.month + o for p, o in zip(plans, offsets, strict=True)])
-    cat = {f: np.concatenate([getattr(p, f) for p in plans]) for f in ("first", "last", "dim", "kind", "coef", "floor")}
-    num = segment_rates_numerators(
-        cat["first"], cat["last"], cat["kind"], cat["coef"], cat["floor"], reference_series(ref)
-    )
-    n_months = int(offsets[-1]) + len(plans[-1].keys)
-    per_month = np.zeros(n_months, dtype=np.int64)
-    np.add.at(per_month, month, num)
-    dim = np.zeros(n_months, dtype=np.int64)
-    dim[month] = cat["dim"]
-    amounts = round_months(per_month, np.where(dim == 0, 1, dim))
-    out: list[list[int]] = []
-    for p, o in zip(plans, offsets, strict=True):
-        out.append(amounts[int(o) : int(o) + len(p.keys)].tolist())
-    return out
+    batch = PlanBatch.of(plans)
+    flat = batch.amounts(ref).tolist()
+    bounds = batch.months.tolist()
+    return [flat[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
