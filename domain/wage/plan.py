@@ -26,15 +26,16 @@ from domain.wage.facts import WageFacts
 from domain.wage.reference import DatedSeries, WageReference, to_cents
 
 # What a segment's rate multiplies: a series named here, or nothing (a fixed amount).
-KIND_FIXED, KIND_SMIC, KIND_COTE = 0, 1, 2
-SERIES_OF_KIND = {KIND_SMIC: "smic", KIND_COTE: "lu_cote"}
+KIND_FIXED, KIND_SMIC, KIND_COTE, KIND_SMIC_MAYOTTE = 0, 1, 2, 3
+SERIES_OF_KIND = {KIND_SMIC: "smic", KIND_COTE: "lu_cote", KIND_SMIC_MAYOTTE: "smic_mayotte"}
+SMIC_KINDS = (KIND_SMIC, KIND_SMIC_MAYOTTE)  # bases the SMC floor applies to (D6222-26)
 
 Ints = npt.NDArray[np.int64]
 
 
 def reference_series(ref: WageReference) -> dict[str, DatedSeries]:
     """The reference's series by the name a plan refers to them by."""
-    return {"smic": ref.smic, "lu_cote": ref.lu_cotes}
+    return {"smic": ref.smic, "lu_cote": ref.lu_cotes, "smic_mayotte": ref.smic_mayotte}
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def plan_for(facts: WageFacts, schedule: Schedule) -> RatePlan | None:
     if facts.terms.previous_contract is not None and facts.smc:
         return None  # the capped D6222-30 majoration may switch between the SMC and the SMIC
     smc = DatedSeries.build((e.from_date, to_cents(e.monthly), "SMC") for e in facts.smc)
+    smic_kind = KIND_SMIC_MAYOTTE if facts.terms.employer.territory == law.MAYOTTE else KIND_SMIC
     cols: list[list[int]] = [[] for _ in range(7)]
     keys: list[str] = []
     for i, mw in enumerate(schedule.months):
@@ -72,7 +74,7 @@ def plan_for(facts: WageFacts, schedule: Schedule) -> RatePlan | None:
                 if r.rate != r.pct * r.base:
                     return None
                 floor = smc.value_at(s.first) if r.bracket >= law.SMC_FROM_BRACKET else 0
-                kind, coef = KIND_SMIC, r.pct
+                kind, coef = smic_kind, r.pct
             for col, v in zip(cols, (i, s.first, s.last, dim, kind, coef, floor), strict=True):
                 col.append(v)
     arrays = [np.asarray(c, dtype=np.int64) for c in cols]
@@ -106,7 +108,7 @@ def segment_rates_numerators(
             days = np.minimum(last, b) - np.maximum(first, a) + 1
             days = np.where(mask & (days > 0), days, 0)
             value = s.values[j]
-            base = np.maximum(floor, value) if k == KIND_SMIC else np.int64(value)
+            base = np.maximum(floor, value) if k in SMIC_KINDS else np.int64(value)
             num += coef * base * days
     return num
 

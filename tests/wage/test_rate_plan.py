@@ -33,12 +33,21 @@ PREV = {
 
 def with_smic(on: date, monthly: Decimal) -> WageReference:
     return WageReference.from_series(
-        [*law.SMIC_SEED, law.SmicRevaluation(on, monthly / Decimal("151.67"), monthly, "test")], law.LU_COTE_SEED
+        [*law.SMIC_SEED, law.SmicRevaluation(on, monthly / Decimal("151.67"), monthly, "test")],
+        law.LU_COTE_SEED,
+        law.SMIC_MAYOTTE_SEED,
     )
 
 
+def with_mayotte_smic(on: date, monthly: Decimal) -> WageReference:
+    revaluation = law.SmicRevaluation(on, monthly / Decimal("151.67"), monthly, "test")
+    return WageReference.from_series(law.SMIC_SEED, law.LU_COTE_SEED, [*law.SMIC_MAYOTTE_SEED, revaluation])
+
+
 def with_cote(on: date, cote: Decimal) -> WageReference:
-    return WageReference.from_series(law.SMIC_SEED, [*law.LU_COTE_SEED, law.LuxembourgCote(on, cote, "test")])
+    return WageReference.from_series(
+        law.SMIC_SEED, [*law.LU_COTE_SEED, law.LuxembourgCote(on, cote, "test")], law.SMIC_MAYOTTE_SEED
+    )
 
 
 @st.composite
@@ -46,7 +55,12 @@ def contracts(draw: st.DrawFn) -> tuple[WageFacts, date]:
     start = draw(st.dates(min_value=date(2022, 1, 1), max_value=date(2026, 12, 31)))
     years = draw(st.integers(min_value=1, max_value=3))
     end = start + timedelta(days=365 * years - 1)
-    family = draw(st.sampled_from(["plain", "smc", "disability", "public", "contractual", "previous", "lu", "de"]))
+    family = draw(
+        st.sampled_from(["plain", "smc", "disability", "public", "contractual", "previous", "lu", "de", "mayotte"])
+    )
+    if family == "mayotte":  # Mayotte's own SMIC is known from 2024-11-01
+        start = max(start, date(2024, 11, 1))
+        end = start + timedelta(days=365 * years - 1)
     age_days = draw(st.integers(min_value=15 * 365 + 200, max_value=30 * 365))
     birth = start - timedelta(days=age_days)
     kw: dict[str, Any] = {}
@@ -76,6 +90,8 @@ def contracts(draw: st.DrawFn) -> tuple[WageFacts, date]:
             t["end_date"] = (start + timedelta(days=364)).isoformat()
         elif years > 2:
             t["end_date"] = (start + timedelta(days=729)).isoformat()
+    if family == "mayotte":
+        t["employer"]["postcode"] = "97600"
     if family == "de":
         t["employer"].update({"siret": None, "idcc": None, "country": "DE"})
         t["cross_border"] = {"country": "DE", "practical_part_abroad": True, "formation": "Bac pro"}
@@ -119,6 +135,17 @@ def test_the_plan_times_a_new_smic_is_the_engine(case: tuple[WageFacts, date], r
         assert facts.terms.previous_contract is not None and facts.smc
         return
     assert evaluate(plan, ref) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=contracts(), rise=st.integers(min_value=-5000, max_value=30000))
+def test_the_plan_times_a_new_mayotte_smic_is_the_engine(case: tuple[WageFacts, date], rise: int) -> None:
+    facts, on = case
+    plan = plan_for(facts, compute_schedule(facts, REF))
+    base = REF.smic_mayotte.value_at(on.toordinal()) or REF.smic_mayotte.values[0]
+    ref = with_mayotte_smic(max(on, date(2024, 11, 2)), Decimal(base + rise) / 100)
+    if plan is not None:
+        assert evaluate(plan, ref) == compute_schedule(facts, ref).amounts()
 
 
 @settings(max_examples=100, deadline=None)
