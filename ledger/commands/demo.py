@@ -1,24 +1,32 @@
-"""`ledger demo`: three realistic contracts drafted, signed and filed on the configured store, then shown
-as a CFA officer reads them. Fixed idempotency keys and state checks make a second run record nothing.
+"""`ledger demo`: three realistic contracts drafted, signed, filed and accepted on the configured store, then
+shown as a CFA officer reads them, with their legal minimum month by month.
+
+The contracts are dated from today (they started three months ago, so they are running and their first
+months are paid): the sample terms below are written for a September 2025 start and shifted by whole months.
+Idempotency keys carry the start month and state checks skip what is recorded: a second run records nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-from datetime import date
+import re
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from domain import legal_parameters as law
-from domain.contract import DRAFTED, SIGNED
-from domain.dates import age_on
+from domain.contract import DRAFTED, FILED, SIGNED
+from domain.dates import add_months, age_on
 from domain.errors import DomainError
+from domain.wage.engine import schedule_json
 from ledger.application import Contracts
 from ledger.bootstrap import bootstrap
 from ledger.errors import ApplicationError
 from ledger.settings import Settings
+from ledger.time import paris_today
 
 CFA_ID = "CFA-DEMO-0001"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _apprentice(first: str, last: str, birth: str, disability: bool = False) -> dict[str, Any]:
@@ -152,19 +160,61 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=handle)
 
 
-def run_demo(app: Contracts) -> list[UUID]:
-    """Bring each sample contract to 'filed', doing only the steps not yet recorded."""
+SAMPLE_START = date(2025, 9, 1)  # the start the sample terms are written for
+STARTED_MONTHS_AGO = 3
+DECISION_AFTER_DAYS = 10  # the filing body's decision, well within its 20 days (R6224-3)
+
+
+def demo_start(today: date) -> date:
+    """The first of the month three months back: running contracts with a few months already paid."""
+    return add_months(today.replace(day=1), -STARTED_MONTHS_AGO)
+
+
+def _shifted(value: Any, months: int) -> Any:
+    """The terms with every date moved by whole months (the ages and durations stay the same)."""
+    if isinstance(value, dict):
+        return {k: _shifted(v, months) for k, v in value.items()}
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return add_months(date.fromisoformat(value), months).isoformat()
+    return value
+
+
+def run_demo(app: Contracts, today: date) -> list[UUID]:
+    """Bring each sample contract to 'accepted', doing only the steps not yet recorded."""
+    start = demo_start(today)
+    months = (start.year - SAMPLE_START.year) * 12 + start.month - SAMPLE_START.month
     ids = []
-    for key, terms, signed_on, filed_on in DEMO_CONTRACTS:
-        result = app.draft_contract(terms, key, CFA_ID)
+    for key, sample, signed_on, filed_on in DEMO_CONTRACTS:
+        terms = _shifted(sample, months)
+        signed, filed = (add_months(date.fromisoformat(d), months) for d in (signed_on, filed_on))
+        result = app.draft_contract(terms, f"{key.replace('2025', f'{start:%Y-%m}')}", CFA_ID)
         contract = app.get_contract(result.contract_id)
         if contract.status == DRAFTED:
-            app.sign(contract.id, date.fromisoformat(signed_on))
+            app.sign(contract.id, signed)
             contract = app.get_contract(contract.id)
         if contract.status == SIGNED:
-            app.file(contract.id, date.fromisoformat(filed_on), contract.filing_authority)
+            app.file(contract.id, filed, contract.filing_authority)
+            contract = app.get_contract(contract.id)
+        if contract.status == FILED:
+            app.decide_filing(contract.id, filed + timedelta(days=DECISION_AFTER_DAYS), True)
         ids.append(result.contract_id)
     return ids
+
+
+def wage_lines(app: Contracts, contract_id: UUID, today: date) -> list[str]:
+    """The legal minimum month by month, the current month marked, each change with its rate and rules."""
+    lines = ["  Legal minimum wage, month by month (gross, EUR):"]
+    current = f"{today:%Y-%m}"
+    previous = None
+    months: list[dict[str, Any]] = schedule_json(app.wage_schedule(contract_id))  # type: ignore[assignment]
+    for m in months:
+        last = m["segments"][-1]
+        rate = f"{last['pct']} % of {last['base_kind']} {last['base']}, {last['bracket']}, year {last['year']}"
+        change = f"   {rate}  [{', '.join(last['rules'])}]" if rate != previous else ""
+        marker = "  <- this month" if m["month"] == current else ""
+        lines.append(f"    {m['month']}  {m['amount']:>9}{marker}{change}")
+        previous = rate
+    return lines
 
 
 def _event_date(payload: dict[str, Any]) -> str:
@@ -215,11 +265,13 @@ def describe(app: Contracts, contract_id: UUID) -> str:
 def handle(args: argparse.Namespace) -> int:
     settings = Settings(database_url=args.database_url) if args.database_url else Settings()
     app = bootstrap(settings)
+    today = paris_today()
     try:
-        ids = run_demo(app)
+        ids = run_demo(app, today)
         print(f"Store: {settings.database_url}\n")
         for contract_id in ids:
             print(describe(app, contract_id))
+            print("\n".join(wage_lines(app, contract_id, today)))
             print()
     except (DomainError, ApplicationError) as e:
         print(f"demo refused: {e.as_problem()}")
