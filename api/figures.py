@@ -75,15 +75,21 @@ def euros(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-# -- payroll -----------------------------------------------------------------------------------------------
-PAYROLL_COLUMNS: tuple[Column, ...] = (
-    Column("Mois", "month", 9),
+# The columns that name the contract, the same in every export.
+CONTRACT_COLUMNS: tuple[Column, ...] = (
     Column("Identifiant du contrat", width=38),
     Column("CFA", width=14),
     Column("Apprenti", width=26),
     Column("Employeur", width=26),
     Column("SIRET", width=16),
     Column("Statut", width=12),
+)
+
+
+# -- payroll -----------------------------------------------------------------------------------------------
+PAYROLL_COLUMNS: tuple[Column, ...] = (
+    Column("Mois", "month", 9),
+    *CONTRACT_COLUMNS,
     Column("Minimum légal", "money", 14),
     Column("Taux (%)", "number", 9),
     Column("Base", width=8),
@@ -215,12 +221,7 @@ def payroll_rows(ledger: Ledger, scope: Scope, first: str, last: str) -> list[li
 # -- funding -----------------------------------------------------------------------------------------------
 FUNDING_COLUMNS: tuple[Column, ...] = (
     Column("Échéance", "date", 11),
-    Column("Identifiant du contrat", width=38),
-    Column("CFA", width=14),
-    Column("Apprenti", width=26),
-    Column("Employeur", width=26),
-    Column("SIRET", width=16),
-    Column("Statut", width=12),
+    *CONTRACT_COLUMNS,
     Column("Année de contrat", "integer", 8),
     Column("Nature", width=24),
     Column("Payeur", width=10),
