@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from api import french
 from api.routes.ui import EVENT_FR, STATUS_FR
 from domain.contract import CORRECTION_ARTICLE
 from ledger.system import Ledger
@@ -26,15 +27,6 @@ from projections.wage.view import COLUMNS, ContractRow
 
 PRORATA_CAUSE = "Mois incomplet (prorata des jours calendaires)"
 PRORATA_RULE = "D6222-26 (prorata : lecture du service)"
-PAYERS_FR = {"OPCO": "OPCO", "employer": "employeur"}
-KINDS_FR = {
-    "advance": "avance",
-    "balance": "solde",
-    "regularisation": "régularisation",
-    "employer participation": "participation employeur",
-    "rupture complement": "complément (rupture)",
-    "rupture recovery": "reprise (rupture)",
-}
 
 
 # The wage history names a correction's ground in English (its API shape); French documents cite the article.
@@ -267,8 +259,8 @@ def funding_rows(ledger: Ledger, scope: Scope, first: str | None, last: str | No
                     siret,
                     STATUS_FR.get(status, status),
                     p["contract_year"],
-                    KINDS_FR.get(kind, kind.replace("month ", "mois ")),
-                    PAYERS_FR.get(p["payer"], p["payer"]),
+                    french.payment_kind(kind),
+                    french.payer(p["payer"]),
                     Decimal(p["amount"]),
                     p.get("rule"),
                     p.get("note"),

@@ -42,3 +42,54 @@ MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "s
 def month(key: str) -> str:
     year, number = key.split("-")
     return f"{MONTHS[int(number) - 1]} {year}"
+
+
+# The funding engine's payment kinds and payers, as a CFA reads them.
+PAYERS_FR = {"OPCO": "OPCO", "employer": "employeur"}
+KINDS_FR = {
+    "advance": "avance",
+    "balance": "solde",
+    "regularisation": "régularisation",
+    "employer participation": "participation employeur",
+    "rupture complement": "complément (rupture)",
+    "rupture recovery": "reprise (rupture)",
+}
+
+
+def payment_kind(kind: str) -> str:
+    """« avance », « mois 7 »…: the engine's English kinds in French."""
+    return KINDS_FR.get(kind, kind.replace("month ", "mois "))
+
+
+def payer(who: str) -> str:
+    return PAYERS_FR.get(who, who)
+
+
+def value(v: object) -> str:
+    """An event's detail value as the page shows it: oui/non for booleans."""
+    if isinstance(v, bool):
+        return "oui" if v else "non"
+    return str(v)
+
+
+# An event's detail keys on the page.
+EVENT_KEYS_FR = {
+    "on": "le",
+    "accepted": "accepté",
+    "authority": "auprès de",
+    "reason": "motif",
+    "effective_date": "à compter du",
+    "new_end_date": "nouvelle fin",
+    "end_date": "fin",
+    "from": "à partir du",
+    "monthly": "montant mensuel",
+    "bracket": "tranche",
+    "age": "âge",
+    "year": "année",
+    "implicit": "implicite",
+    "salary_at_hiring": "salaire brut à l'embauche",
+}
+
+
+def event_key(key: str) -> str:
+    return EVENT_KEYS_FR.get(key, key)

@@ -29,7 +29,16 @@ from ledger.errors import ContractNotFound
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
-templates.env.filters.update(euros=french.euros, day=french.day, moment=french.moment, month=french.month)
+templates.env.filters.update(
+    euros=french.euros,
+    day=french.day,
+    moment=french.moment,
+    month=french.month,
+    payment_kind=french.payment_kind,
+    payer=french.payer,
+    value=french.value,
+    event_key=french.event_key,
+)
 COOKIE = "ledger_session"  # a server-side session's token (`ledger.sessions`), never the API key
 STATUS_FR = {
     "drafted": "brouillon",
@@ -47,6 +56,7 @@ EVENT_FR = {
     "Filed": "Transmis pour dépôt",
     "FilingDecided": "Décision de dépôt",
     "ProbationEnded": "Fin de la période d'essai",
+    "FormAttached": "Formulaire CERFA joint",
     "AgeBracketReached": "Nouvelle tranche d'âge",
     "ContractYearStarted": "Nouvelle année de contrat",
     "ExamFailedExtended": "Prolongé après échec à l'examen",
@@ -232,6 +242,10 @@ def contract_cerfa(request: Request, ledger: LedgerDep, principal: PagePrincipal
 def install(app: Any) -> None:
     """The router, the static files, and the login redirect for pages without a valid key."""
     from fastapi.staticfiles import StaticFiles
+
+    @app.get("/ui", include_in_schema=False)
+    def ui_home() -> Response:  # the README's address: the contracts, or the login first
+        return RedirectResponse("/ui/contracts", status_code=303)
 
     from api.routes import ui_import
 
