@@ -86,7 +86,10 @@ class _Form:
         text = self.text(label)
         if text is None:
             return None
-        cleaned = re.sub(r"[\s\u00a0\u202f€%]", "", text).replace(",", ".")
+        cleaned = re.sub(r"[\s\u00a0\u202f€%]", "", text)
+        if "," in cleaned and "." in cleaned:  # 1.234,56: the point groups thousands
+            cleaned = cleaned.replace(".", "")
+        cleaned = cleaned.replace(",", ".")
         try:
             value = Decimal(cleaned)
         except InvalidOperation:
@@ -210,7 +213,7 @@ def _digits(f: _Form, label: str, length: int, required: bool = False) -> str | 
     text = f.required(label) if required else f.text(label)
     if text is None:
         return None
-    digits = text.replace(" ", "")
+    digits = re.sub(r"[\s\u00a0\u202f.]", "", text)
     if not re.fullmatch(rf"\d[\dAB]\d{{{length - 2}}}", digits):
         f.problem(label, f"« {text} » : {length} chiffres attendus")
     return digits
@@ -229,9 +232,10 @@ def _pay_table(f: _Form) -> list[dict[str, Any]]:
             begins, ends, pct = f.date(first), f.date(last), f.number(pct_field, "D6222-26")
             if begins is None and pct is None:
                 continue
-            base = (f.text(base_field) or "SMIC").upper()
+            written = (f.text(base_field) or "SMIC").upper()
+            base = "SMC" if "SMC" in written or "CONVENTIONNEL" in written else "SMIC" if "SMIC" in written else written
             if base not in ("SMIC", "SMC"):
-                f.problem(base_field, f"« {base} » : SMIC ou SMC attendu", "D6222-26")
+                f.problem(base_field, f"« {written} » : SMIC ou SMC attendu", "D6222-26")
             if begins is None or ends is None or pct is None:
                 f.problem(pct_field, "période incomplète (du, au, %)", "D6222-26", blocking=False)
                 continue

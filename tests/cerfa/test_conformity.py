@@ -75,3 +75,16 @@ def test_a_fifteen_year_old_without_the_3e_on_the_form_is_refused_with_l6222_1()
     case = read_case(fill_pdf(v), REF)
     assert case.error is not None
     assert (case.error["field"], case.error["rule"]) == ("apprentice.lower_secondary_completed", "L6222-1")
+
+
+def test_a_form_written_by_hand_reads_french_numbers_spaced_sirets_and_worded_bases() -> None:
+    v = values()
+    v[F.SALARY_AT_HIRING] = "1.486,49 €"
+    v[F.EMPLOYER_SIRET] = "123 456 789 00011"
+    v[F.pay_fields(1, 1)[3]] = "Smic"
+    v[F.pay_fields(1, 1)[2]] = "27,00"
+    reading = read_form(v)
+    assert reading.salary_at_hiring == "1486.49"
+    assert reading.terms["employer"]["siret"] == "12345678900011"
+    assert reading.pay_table[0]["base"] == "SMIC" and reading.pay_table[0]["pct"] == 27
+    assert reading.problems == []
