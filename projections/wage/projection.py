@@ -180,7 +180,10 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
             return
         earliest = min(days).isoformat()
         # Contracts drafted earlier in this batch are not in the table yet.
-        ids = set(self.view.running_on_or_after(cursor, earliest))
+        # A territory's own SMIC (Mayotte) moves only the contracts of employers there.
+        in_mayotte = item.kind == "SmicRevalued" and p.get("territory") == law.MAYOTTE
+        prefix = law.MAYOTTE_POSTCODE_PREFIX if in_mayotte else None
+        ids = set(self.view.running_on_or_after(cursor, earliest, prefix))
         ids.update(cid for cid, row in batch.rows.items() if row.effective_end >= earliest)
         change = ReferenceChange(item.kind, min(days), item.recorded_at, item.event_id, old_ref, self.ref)
         pending = sorted(self.owned(ids))

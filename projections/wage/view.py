@@ -171,14 +171,17 @@ class WageViewQueries(ViewRecorder):
                 out[row[0]] = ContractRow.from_db(row)
         return out
 
-    def running_on_or_after(self, cursor: Any, day: str) -> list[str]:
-        """Contracts whose minimum may still change from `day` (an effective date of reference data)."""
+    def running_on_or_after(self, cursor: Any, day: str, postcode_prefix: str | None = None) -> list[str]:
+        """Contracts whose minimum may still change from `day` (an effective date of reference data); with a
+        postcode prefix, only those whose terms or corrections may hold such a postcode (a territory's SMIC)."""
+        where, params = "effective_end >= ?", [day]
+        if postcode_prefix is not None:  # a JSON string starting with the prefix; a false match only costs a recompute
+            where += " AND (terms LIKE ? OR events LIKE ?)"
+            params += [f'%"{postcode_prefix}%'] * 2
         return [
             r[0]
             for r in self.fetch(
-                cursor,
-                "SELECT contract_id FROM {schema}wage_contracts WHERE effective_end >= ? ORDER BY contract_id",
-                (day,),
+                cursor, f"SELECT contract_id FROM {{schema}}wage_contracts WHERE {where} ORDER BY contract_id", params
             )
         ]
 

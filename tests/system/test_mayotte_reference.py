@@ -16,6 +16,8 @@ def test_a_mayotte_revaluation_moves_mayotte_contracts_only(ledger: Ledger) -> N
     paris = running(ledger, "p", terms())
     ledger.sync()
     assert months(ledger, mayotte)["2027-01"] == "739.46"  # 51 % × 1 449,93 € (18–20, year 2)
+    written_at = "SELECT updated_at FROM {schema}wage_contracts WHERE contract_id = ?"
+    paris_written = ledger.wage_view.query(written_at, (str(paris),))
     hourly = Decimal("9.80")
     assert ledger.contracts.record_smic_revaluation(D("2027-01-01"), hourly, monthly_smic(hourly), "test", "mayotte")
     ledger.sync()
@@ -23,6 +25,7 @@ def test_a_mayotte_revaluation_moves_mayotte_contracts_only(ledger: Ledger) -> N
     assert months(ledger, mayotte)["2026-12"] == "739.46"  # before its effective date: unchanged
     assert months(ledger, paris)["2027-01"] == "952.18"  # the metropolitan SMIC did not move
     assert causes(ledger, paris) == ["Drafted"]
+    assert ledger.wage_view.query(written_at, (str(paris),)) == paris_written  # not even rewritten
     assert "SmicRevalued" in causes(ledger, mayotte)
 
 
