@@ -39,6 +39,30 @@ class _Dialect:
     def tuples(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
         return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
 
+    def folded(self, expression: str) -> str:
+        """SQL folding an expression's case and accents as `folded` does: SQLite calls that very function
+        (registered on each connection, `ledger/sqlite_store.py`), PostgreSQL translates."""
+        if self.postgres:
+            return f"lower(translate({expression}, '{_ACCENTED}', '{_PLAIN}'))"
+        return f"fold({expression})"
+
+    def json_text(self, column: str, *keys: str) -> str:
+        """A text inside a JSON column, as SQL."""
+        if self.postgres:
+            return f"({column}::json #>> '{{{','.join(keys)}}}')"
+        return f"json_extract({column}, '$.{'.'.join(keys)}')"
+
+
+# Accented letters folded for searching, the same in Python and in both databases (`_Dialect.folded`).
+_ACCENTED = "àâäáãåÀÂÄÁÃÅçÇéèêëÉÈÊËîïíìÎÏÍÌñÑôöóòõÔÖÓÒÕùûüúÙÛÜÚÿŸ"
+_PLAIN = "aaaaaaaaaaaacceeeeeeeeiiiiiiiinnoooooooooouuuuuuuuyy"
+_FOLD = str.maketrans(_ACCENTED, _PLAIN)
+
+
+def folded(text: str) -> str:
+    """Case and accents folded (« Léa » → « lea »), for searches that ignore both."""
+    return text.translate(_FOLD).lower()
+
 
 class ViewRecorder:
     """The part of a view common to both databases: DDL, transactions with tracking, and queries."""
@@ -182,6 +206,16 @@ class SQLiteView(ViewRecorder, SQLiteTrackingRecorder):
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *(self.dialect.sql(s) for s in self.create_statements)]
+
+    def fetch(self, cursor: Any, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        if "fold(" in statement:  # the searches ignore case and accents with the very function Python uses
+            raw = getattr(cursor, "sqlite_cursor", cursor)  # the library wraps the sqlite3 cursor, or not
+            raw.connection.create_function("fold", 1, _sqlite_fold, deterministic=True)
+        return super().fetch(cursor, statement, params)
+
+
+def _sqlite_fold(text: str | None) -> str | None:
+    return folded(text) if isinstance(text, str) else text
 
 
 class _PostgresDialect(_Dialect):

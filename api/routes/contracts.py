@@ -43,6 +43,7 @@ from ledger.contract_views import contract_data, summary_data
 from ledger.errors import ConcurrentChange, VersionConflict, refuse_if_rebuilding
 from ledger.system import Ledger
 
+Sort = Literal["apprentice", "employer", "status", "start_date", "end_date", "next_due"]  # projections.wage.view.SORTS
 router = APIRouter(prefix="/contracts", tags=["contracts"])
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"  # control characters are never part of a name or an id
 Status = Literal["drafted", "signed", "filed", "accepted", "refused", "extended", "terminated", "ended"]
@@ -118,11 +119,14 @@ def list_contracts(
     cfa: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
     employer: Annotated[str | None, Query(max_length=14, pattern=PRINTABLE, description="the employer's SIRET")] = None,
     apprentice: Annotated[
-        str | None, Query(max_length=100, pattern=PRINTABLE, description="part of the apprentice's name")
+        str | None,
+        Query(max_length=100, pattern=PRINTABLE, description="part of the name; case, accents ignored"),
     ] = None,
     due_within_days: Annotated[
         int | None, Query(ge=0, le=366, description="with a time-driven event due within N days")
     ] = None,
+    sort: Annotated[Sort, Query(description="the order: by apprentice, employer name, status, dates")] = "start_date",
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
@@ -139,6 +143,8 @@ def list_contracts(
         statuses=status or sorted(LIVE),
         apprentice=apprentice,
         due_until=(today + timedelta(days=due_within_days)).isoformat() if due_within_days is not None else None,
+        sort=sort,
+        descending=order == "desc",
         limit=limit,
         offset=offset,
     )

@@ -122,6 +122,17 @@ def logout(request: Request, ledger: LedgerDep) -> Response:
     return response
 
 
+PAGE_SIZE = 50  # contracts per page of the list
+SORT_LABELS = {
+    "apprentice": "Apprenti",
+    "employer": "Employeur",
+    "status": "Statut",
+    "start_date": "Début",
+    "end_date": "Fin",
+    "next_due": "Prochaine échéance",
+}
+
+
 @router.get("/contracts", response_class=HTMLResponse)
 def contracts_page(
     request: Request,
@@ -131,30 +142,55 @@ def contracts_page(
     employer: Annotated[str, Query(max_length=200)] = "",
     due_within_days: Annotated[str, Query(max_length=3)] = "",
     q: Annotated[str, Query(max_length=100)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "start_date",
+    order: Annotated[str, Query(max_length=4)] = "desc",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     today = request.app.state.today()
     ledger.sync()
     days = int(due_within_days) if due_within_days.isdigit() else None
     statuses = [status] if status in STATUS_FR else sorted(LIVE)
+    sort = sort if sort in SORT_LABELS else "start_date"
+    order = "asc" if order == "asc" else "desc"
     cfa, siret = principal.scope() or (None, None)
     total, rows = ledger.wage_view.page(
         cfa_id=cfa,
         employer_siret=siret,
         statuses=statuses,
         apprentice=q.strip() or None,
+        employer=employer.strip() or None,
         due_until=(today + timedelta(days=days)).isoformat() if days is not None else None,
-        limit=200,
+        sort=sort,
+        descending=order == "desc",
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
     )
-    employer_q = employer.strip().lower()
-    items = []
-    for row, upcoming in rows:
-        terms = row.terms
-        name = terms["employer"]["name"]
-        if employer_q and employer_q not in name.lower() and employer_q != (row.employer_siret or ""):
-            continue
-        items.append({**summary_data(row, upcoming, today), "employer": name, "training": terms["training"]["title"]})
+    items = [
+        {
+            **summary_data(row, upcoming, today),
+            "employer": row.terms["employer"]["name"],
+            "training": row.terms["training"]["title"],
+        }
+        for row, upcoming in rows
+    ]
     filters = {"status": status, "employer": employer, "due_within_days": due_within_days, "q": q}
-    return render(request, "contracts.html", principal, items=items, total=total, filters=filters, statuses=STATUS_FR)
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render(
+        request,
+        "contracts.html",
+        principal,
+        items=items,
+        total=total,
+        filters=filters,
+        statuses=STATUS_FR,
+        sort=sort,
+        order=order,
+        sorts=SORT_LABELS,
+        page=min(page, pages),
+        pages=pages,
+        first=(page - 1) * PAGE_SIZE + 1 if items else 0,
+        last=(page - 1) * PAGE_SIZE + len(items),
+    )
 
 
 @router.get("/todo", response_class=HTMLResponse)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from projections import json_text
-from projections.tables import PostgresView, SQLiteView, ViewRecorder
+from projections.tables import PostgresView, SQLiteView, ViewRecorder, folded
 
 CREATE = (
     "CREATE TABLE IF NOT EXISTS {schema}wage_contracts ("
@@ -206,12 +206,16 @@ class WageViewQueries(ViewRecorder):
         employer_siret: str | None = None,
         statuses: Sequence[str] = (),
         apprentice: str | None = None,
+        employer: str | None = None,
         due_until: str | None = None,
+        sort: str = "start_date",
+        descending: bool = True,
         limit: int = 50,
         offset: int = 0,
     ) -> tuple[int, list[tuple[ContractRow, tuple[str, str] | None]]]:
-        """One page of contracts matching every filter given, newest start first, each with its next
-        time-driven event from the clock index (same database), and the total count."""
+        """One page of contracts matching every filter given (names ignore case and accents; `employer` is a
+        SIRET or part of the employer's name), sorted by one of `SORTS`, each with its next time-driven event
+        from the clock index (same database), and the total count."""
         where, params = ["1=1"], []
         for column, value in (("w.cfa_id", cfa_id), ("w.employer_siret", employer_siret)):
             if value is not None:
@@ -221,9 +225,16 @@ class WageViewQueries(ViewRecorder):
             where.append(f"w.status IN ({','.join('?' * len(statuses))})")
             params += list(statuses)
         if apprentice:
-            escaped = apprentice.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append("LOWER(w.apprentice) LIKE ? ESCAPE '\\'")
-            params.append(f"%{escaped}%")
+            where.append(f"{self.dialect.folded('w.apprentice')} LIKE ? ESCAPE '\\'")
+            params.append(_contains(apprentice))
+        if employer:
+            if employer.isdigit() and len(employer) == 14:
+                where.append("w.employer_siret = ?")
+                params.append(employer)
+            else:
+                name = self.dialect.json_text("w.terms", "employer", "name")
+                where.append(f"({self.dialect.folded(name)} LIKE ? ESCAPE '\\' OR w.employer_siret LIKE ?)")
+                params += [_contains(employer), f"{employer}%"]
         if due_until is not None:
             where.append("c.next_due <= ?")
             params.append(due_until)
@@ -233,10 +244,20 @@ class WageViewQueries(ViewRecorder):
         columns = ", ".join(f"w.{c}" for c in COLUMN_NAMES)
         rows = self.query(
             f"SELECT {columns}, c.next_due, c.next_kind FROM {tables} WHERE {condition}"
-            " ORDER BY w.start_date DESC, w.contract_id LIMIT ? OFFSET ?",
+            f" ORDER BY {self._order(sort, descending)}, w.contract_id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return total, [(ContractRow.from_db(r[:-2]), (r[-2], r[-1]) if r[-2] else None) for r in rows]
+
+    def _order(self, sort: str, descending: bool) -> str:
+        column = SORTS.get(sort)
+        if column is None:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        employer_name = self.dialect.folded(self.dialect.json_text("w.terms", "employer", "name"))
+        expression = employer_name if column == "employer" else column
+        # Contracts with nothing due sort last either way.
+        nulls = " IS NULL" if column == "c.next_due" else ""
+        return (f"{expression}{nulls}, " if nulls else "") + f"{expression} {'DESC' if descending else 'ASC'}"
 
     def history(self, contract_id: str) -> list[dict[str, Any]]:
         rows = self.query("SELECT entry FROM {schema}wage_history WHERE contract_id = ? ORDER BY seq", (contract_id,))
@@ -244,6 +265,24 @@ class WageViewQueries(ViewRecorder):
 
     def count_history(self) -> int:
         return int(self.query("SELECT COUNT(*) FROM {schema}wage_history")[0][0])
+
+
+# The orders a list may take: by the apprentice, the employer's name, the status, the start, the end, or the
+# next time-driven event.
+SORTS = {
+    "apprentice": "LOWER(w.apprentice)",
+    "employer": "employer",
+    "status": "w.status",
+    "start_date": "w.start_date",
+    "end_date": "w.effective_end",
+    "next_due": "c.next_due",
+}
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for a folded substring, its wildcards escaped."""
+    escaped = folded(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 class SQLiteWageView(WageViewQueries, SQLiteView):

@@ -1,0 +1,66 @@
+"""The contract list, in the API and on the page: accent- and case-insensitive search, the employer filter
+before paging, sorting on each column, pages that add up to the count."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from api.routes.contracts import Sort
+from projections.wage.view import SORTS
+from tests.api.conftest import Api
+from tests.api.test_ui_import import session
+from tests.contract_builders import terms
+
+NAMES = [("Léa", "Martin"), ("Éloïse", "Dubois"), ("Hugo", "Petit"), ("Zoé", "Bernard"), ("Noël", "Étienne")]
+
+
+def seed(api: Api, count: int = 0) -> None:
+    for k, (first, last) in enumerate(NAMES):
+        api.draft(terms(apprentice__first_name=first, apprentice__last_name=last), key=f"name-{k}")
+    for i in range(count):
+        api.draft(
+            terms(apprentice__first_name="Test", apprentice__last_name=f"N{i:03d}", employer__name=f"Garage {i}"),
+            key=f"n{i}",
+        )
+
+
+@pytest.mark.parametrize(
+    ("query", "found"), [("lea", "Léa Martin"), ("ELOISE", "Éloïse Dubois"), ("etienne", "Noël Étienne")]
+)
+def test_the_api_finds_a_name_whatever_its_case_and_accents(api: Api, query: str, found: str) -> None:
+    seed(api)
+    body = api.get("/contracts", apprentice=query, status=["drafted"]).json()
+    assert [i["apprentice"] for i in body["items"]] == [found] and body["total"] == 1
+
+
+def test_every_sort_of_the_api_is_a_sort_of_the_view() -> None:
+    assert set(Sort.__args__) == set(SORTS)
+
+
+def test_the_api_sorts_by_apprentice_both_ways(api: Api) -> None:
+    seed(api)
+    up = [
+        i["apprentice"]
+        for i in api.get("/contracts", status=["drafted"], sort="apprentice", order="asc").json()["items"]
+    ]
+    down = api.get("/contracts", status=["drafted"], sort="apprentice", order="desc").json()["items"]
+    assert up[0] == "Hugo Petit" and up == [i["apprentice"] for i in down][::-1]
+
+
+def test_the_page_filters_by_employer_before_paging_and_its_pages_add_up(api: Api) -> None:
+    seed(api, count=60)
+    session(api)
+    page = api.client.get("/ui/contracts", params={"status": "drafted", "employer": "garage 5"}).text
+    # "Garage 5" and "Garage 50" to "Garage 59": all found, though the list holds 65 contracts.
+    assert "1–11 sur 11 contrats" in page
+    first = api.client.get("/ui/contracts", params={"status": "drafted", "sort": "apprentice", "order": "asc"}).text
+    assert "1–50 sur 65 contrats" in first and "Page 1 sur 2" in first and 'rel="next"' in first
+    second_link = re.search(r'href="([^"]+)" rel="next"', first)
+    assert second_link is not None
+    second = api.client.get(second_link.group(1).replace("&amp;", "&")).text
+    assert "51–65 sur 65 contrats" in second and 'rel="prev"' in second
+    names = re.findall(r'<a href="/ui/contracts/[^"]+">([^<]+)</a>', first + second)
+    assert len(names) == 65 and len(set(names)) == 65  # every contract once across the pages
+    assert "lea" in api.client.get("/ui/contracts", params={"status": "drafted", "q": "LEA"}).text.lower()
