@@ -223,3 +223,28 @@ def test_a_cfa_key_cannot_see_another_cfas_contracts_on_the_page(driver: Any, si
     driver.delete_all_cookies()
     driver.get(f"{site['base']}/ui/contracts")
     assert driver.current_url.endswith("/ui/login")
+
+
+def test_on_a_390_px_phone_the_list_and_a_contract_fit_the_screen_with_logout_and_wages_visible(
+    driver: Any, site: dict[str, Any]
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.set_window_size(390, 844)
+    try:
+        login(driver, site["base"], site["keys"]["a"])
+        for path in ("/ui/contracts", f"/ui/contracts/{site['lea']}", "/ui/import"):
+            driver.get(site["base"] + path)
+            width = driver.execute_script("return document.documentElement.clientWidth")
+            scroll = driver.execute_script("return document.documentElement.scrollWidth")
+            wide = driver.execute_script(
+                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+                "document.documentElement.clientWidth).map(e => e.tagName + '.' + e.className).slice(0, 5)"
+            )
+            assert scroll <= width, f"{path} scrolls sideways: {scroll} > {width}: {wide}"
+            assert driver.find_element(By.CSS_SELECTOR, ".logout button").is_displayed()
+        driver.get(site["base"] + "/ui/contracts")
+        wage = driver.find_element(By.CSS_SELECTOR, f"tr[data-contract='{site['lea']}'] td.num")
+        assert wage.is_displayed() and wage.text.endswith("€")
+    finally:
+        driver.set_window_size(1280, 1400)
