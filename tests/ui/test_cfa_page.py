@@ -246,5 +246,7 @@ def test_on_a_390_px_phone_the_list_and_a_contract_fit_the_screen_with_logout_an
         driver.get(site["base"] + "/ui/contracts")
         wage = driver.find_element(By.CSS_SELECTOR, f"tr[data-contract='{site['lea']}'] td.num")
         assert wage.is_displayed() and wage.text.endswith("€")
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "contracts-390px.png"))
     finally:
         driver.set_window_size(1280, 1400)
