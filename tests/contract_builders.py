@@ -9,6 +9,17 @@ from api.schemas import TERMS_EXAMPLE
 from domain.contract import Contract
 from domain.terms import parse_terms
 
+# A finished apprenticeship with another employer, last year 2, level 3, related (D6222-29/30): successive contracts.
+PREVIOUS_APPRENTICESHIP: dict[str, Any] = {
+    "route": "apprenticeship",
+    "diploma_obtained": True,
+    "same_employer": False,
+    "last_year": 2,
+    "last_year_pct_paid": None,
+    "level": 3,
+    "related": True,
+}
+
 # The example of the API's documentation (interfaces §1): every test starts from the body /docs shows.
 BASE: dict[str, Any] = deepcopy(TERMS_EXAMPLE)
 

@@ -9,7 +9,7 @@ import pytest
 
 from domain.errors import InvalidTerms
 from domain.terms import check_terms, parse_terms
-from tests.contract_builders import terms
+from tests.contract_builders import PREVIOUS_APPRENTICESHIP, terms
 
 
 def refused(raw: dict[str, Any]) -> InvalidTerms:
@@ -54,15 +54,7 @@ def test_successive_contract_exceptions_raise_the_limit_to_35(exception: str) ->
 
 
 def test_a_previous_contract_at_a_lower_level_raises_the_limit_to_35_by_itself() -> None:
-    previous = {
-        "route": "apprenticeship",
-        "diploma_obtained": True,
-        "same_employer": False,
-        "last_year": 2,
-        "last_year_pct_paid": None,
-        "level": 3,
-        "related": True,
-    }
+    previous = PREVIOUS_APPRENTICESHIP
     higher = terms(birth="1992-01-01", previous_contract=previous, training__level=4)  # 33
     accepted(higher)
     same_level = terms(birth="1992-01-01", previous_contract=previous, training__level=3)

@@ -17,18 +17,11 @@ from domain.wage.engine import compute_schedule
 from domain.wage.facts import WageFacts, wage_facts
 from domain.wage.plan import evaluate, evaluate_many, plan_for
 from domain.wage.reference import WageReference
+from tests.contract_builders import PREVIOUS_APPRENTICESHIP
 from tests.wage.builders import terms
 
 REF = WageReference.seed()
-PREV = {
-    "route": "apprenticeship",
-    "diploma_obtained": True,
-    "same_employer": False,
-    "last_year": 2,
-    "last_year_pct_paid": None,
-    "level": 3,
-    "related": True,
-}
+PREV = PREVIOUS_APPRENTICESHIP
 
 
 def with_smic(on: date, monthly: Decimal) -> WageReference:

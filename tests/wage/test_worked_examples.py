@@ -8,6 +8,7 @@ import pytest
 
 from domain.wage.cases import run_case
 from domain.wage.reference import WageReference
+from tests.contract_builders import PREVIOUS_APPRENTICESHIP
 from tests.wage.builders import terms
 
 REF = WageReference.seed()
@@ -198,15 +199,7 @@ def test_ex10_public_employer_adds_20_points_and_prorates_the_first_month() -> N
 
 
 def test_ex11_15_points_capped_at_100_pct_smic() -> None:
-    prev = {
-        "route": "apprenticeship",
-        "diploma_obtained": True,
-        "same_employer": False,
-        "last_year": 2,
-        "last_year_pct_paid": None,
-        "level": 3,
-        "related": True,
-    }
+    prev = PREVIOUS_APPRENTICESHIP
     old = terms(
         birth="1998-06-01",
         start="2026-01-01",
