@@ -14,6 +14,7 @@ from domain.clock import candidate_events
 from domain.contract import Contract
 from domain.dates import add_months, days_in_month, month_key
 from domain.events import jsonable
+from projections.wage.history import CAUSE_ARTICLES
 from projections.wage.view import ContractRow
 
 MILESTONES_SHOWN = 5
@@ -129,8 +130,9 @@ def timeline_changes(months: list[dict[str, Any]]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for i, m in enumerate(months):
         last = m["segments"][-1]
+        article = None
         if i == 0:
-            cause, article = "Drafted", "D6222-26"
+            cause = "Drafted"
         elif m["amount"] == months[i - 1]["amount"]:
             continue
         else:
@@ -140,16 +142,16 @@ def timeline_changes(months: list[dict[str, Any]]) -> list[dict[str, str]]:
                 i == len(months) - 1 and last["to"] != date(year, number, days_in_month(year, number)).isoformat()
             )
             if last["bracket"] != before["bracket"]:
-                cause, article = "AgeBracketReached", "D6222-31"
+                cause = "AgeBracketReached"
             elif last["year"] != before["year"]:
-                cause, article = "ContractYearStarted", "D6222-26"
+                cause = "ContractYearStarted"
             elif last["base"] != before["base"] and last["pct"] == before["pct"]:
-                cause, article = (
-                    ("SmicRevalued", "L3231-5 / L3231-6") if last["base_kind"] == "SMIC" else ("SmcChanged", "D6222-26")
-                )
+                cause = "SmicRevalued" if last["base_kind"] == "SMIC" else "SmcChanged"
             elif ends_early:
                 cause, article = "EndOfContract", "calendar-day proration of the last month"
             else:
                 cause, article = "RateChanged", ", ".join(last["rules"])
-        out.append({"month": m["month"], "cause": cause, "article": article, "amount": m["amount"]})
+        out.append(
+            {"month": m["month"], "cause": cause, "article": article or CAUSE_ARTICLES[cause], "amount": m["amount"]}
+        )
     return out

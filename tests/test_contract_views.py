@@ -20,9 +20,9 @@ def test_the_timeline_marks_every_change_with_its_cause_and_article() -> None:
     changes = timeline_changes(months(birth="2008-03-15"))  # type: ignore[arg-type]
     assert [(c["month"], c["cause"], c["article"]) for c in changes] == [
         ("2025-09", "Drafted", "D6222-26"),
-        ("2026-01", "SmicRevalued", "L3231-5 / L3231-6"),
+        ("2026-01", "SmicRevalued", "L3231-5 / L3242-1"),
         ("2026-04", "AgeBracketReached", "D6222-31"),
-        ("2026-06", "SmicRevalued", "L3231-5 / L3231-6"),
+        ("2026-06", "SmicRevalued", "L3231-5 / L3242-1"),
         ("2026-09", "ContractYearStarted", "D6222-26"),
     ]
 

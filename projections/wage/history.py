@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from domain import legal_parameters as law
 from domain.wage.engine import Rate, Schedule, full_month, money, pct_number
 
 TIMELINE_CAUSES = frozenset({"Drafted", "AgeBracketReached", "ContractYearStarted"})
@@ -23,7 +24,7 @@ CAUSE_ARTICLES = {
     "Drafted": "D6222-26",
     "AgeBracketReached": "D6222-31",
     "ContractYearStarted": "D6222-26",
-    "SmicRevalued": "L3231-5 / L3231-6",
+    "SmicRevalued": law.SMIC_ARTICLE,
     "SmcChanged": "D6222-26",
     "ExamFailedExtended": "L6222-11 / D6222-28",
     "DisabilityRecognised": "R6222-48 / R6222-49",
