@@ -149,6 +149,9 @@ def timeline_changes(months: list[dict[str, Any]]) -> list[dict[str, str]]:
                 cause = "SmicRevalued" if last["base_kind"] == "SMIC" else "SmcChanged"
             elif ends_early:
                 cause, article = "EndOfContract", "calendar-day proration of the last month"
+            elif all(last[k] == before[k] for k in ("pct", "base", "bracket", "year")):
+                # The same rate as the month before ended with: that month was paid for part of its days at it.
+                cause, article = "FullMonthAtRate", "D6222-26 (calendar-day proration of the month before)"
             else:
                 cause, article = "RateChanged", ", ".join(last["rules"])
         out.append(

@@ -32,6 +32,14 @@ def test_a_last_month_paid_for_part_of_its_days_is_marked_as_the_end() -> None:
     assert changes[-1]["month"] == "2027-09" and changes[-1]["cause"] == "EndOfContract"
 
 
+def test_a_month_after_a_mid_month_start_or_anniversary_is_explained_not_a_bare_new_rate() -> None:
+    changes = timeline_changes(months(birth="2006-02-01", start="2025-09-15", end="2027-09-14"))  # type: ignore[arg-type]
+    causes = {c["month"]: c["cause"] for c in changes}
+    assert causes["2025-10"] == "FullMonthAtRate"  # September was paid from the 15th only
+    assert causes["2026-09"] == "ContractYearStarted" and causes["2026-10"] == "FullMonthAtRate"
+    assert "RateChanged" not in causes.values()
+
+
 def test_a_signed_contract_not_filed_is_overdue_on_the_todo_list() -> None:
     c = drafted()
     c.sign(date(2025, 8, 25))

@@ -71,6 +71,7 @@ EVENT_FR = {
     "LuxembourgCoteRecorded": "Indexation luxembourgeoise",
     "RateChanged": "Nouveau taux",
     "EndOfContract": "Fin du contrat (mois partiel)",
+    "FullMonthAtRate": "Premier mois entier au taux du mois précédent (celui-ci au prorata des jours)",
 }
 templates.env.globals.update(status_fr=STATUS_FR, event_fr=EVENT_FR)
 
