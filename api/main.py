@@ -102,7 +102,8 @@ def create_app(
         RequestContext, max_body_bytes=settings.api_max_body_bytes, max_upload_bytes=settings.api_max_upload_bytes
     )
     for module in (imports, cerfa, exports, notices, contracts, funding, webhooks, simulations, reference, health):
-        app.include_router(module.router)
+        # Any route refuses a NUL byte in its path or query string (middleware): 400, documented on each.
+        app.include_router(module.router, responses=problems.problem_responses(400))
     app.include_router(metrics_router)
     ui.install(app)
     return app

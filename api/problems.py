@@ -58,7 +58,7 @@ def problem_response(
 
 
 STATUS_DESCRIPTIONS = {
-    400: "The body is not JSON",
+    400: "The body is not JSON, or the path or query string holds a NUL byte",
     401: "No valid API key",
     403: "The key's role does not allow this",
     404: "No such contract (or not yours)",
