@@ -16,6 +16,7 @@ import multiprocessing
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def _read(paths: list[Path], out: multiprocessing.Queue) -> None:  # type: ignor
     out.put((time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
 
 
-def _run(target: object, paths: list[Path]) -> tuple[float, int]:
+def _run(target: Callable[..., object], paths: list[Path]) -> tuple[float, int]:
     context = multiprocessing.get_context("spawn")  # a fresh interpreter each: no memory carried over
     queue = context.Queue()
     process = context.Process(target=target, args=(paths, queue))
