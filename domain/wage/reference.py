@@ -6,11 +6,13 @@ reads the seeds directly, so a revaluation recorded as an event is what the engi
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from domain import legal_parameters as law
 
@@ -77,6 +79,13 @@ class WageReference:
     def smic_for(self, territory: str) -> DatedSeries:
         """The SMIC series of the employer's territory (the one place that choice is made)."""
         return self.smic_mayotte if territory == law.MAYOTTE else self.smic
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Equal for two references with the same values on the same dates (labels aside): equal months."""
+        parts = (self.smic, self.lu_cotes, self.smic_mayotte)
+        text = ";".join(",".join(f"{d}={v}" for d, v in zip(s.starts, s.values, strict=True)) for s in parts)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property
     def last_smic_date(self) -> date:
