@@ -22,7 +22,7 @@ from api.routes.ui import EVENT_FR, STATUS_FR
 from domain.contract import CORRECTION_ARTICLE
 from ledger.system import Ledger
 from ledger.tabular import Column
-from projections.wage.history import CAUSE_ARTICLES
+from projections.wage.history import CAUSE_ARTICLES, expanded
 from projections.wage.view import COLUMNS, ContractRow
 
 PRORATA_CAUSE = "Mois incomplet (prorata des jours calendaires)"
@@ -118,7 +118,7 @@ def histories(ledger: Ledger, contract_ids: Sequence[str]) -> dict[str, list[dic
             f"SELECT contract_id, entry FROM {{schema}}wage_history WHERE contract_id IN ({marks}) ORDER BY seq", chunk
         )
         for cid, entry in rows:
-            out[cid].append(json_text.loads(entry))
+            out[cid].append(expanded(json_text.loads(entry)))
     return out
 
 

@@ -31,7 +31,10 @@ class BatchProjection(Generic[Item, Batch]):
 
     def owned(self, contract_ids: Iterable[str]) -> list[str]:
         """Those of the contracts this projection keeps (a reference change reaches every contract)."""
-        return [c for c in contract_ids if self.shard is None or self.shard.owns(c)]
+        return [c for c in contract_ids if self.owns(c)]
+
+    def owns(self, contract_id: str) -> bool:
+        return self.shard is None or self.shard.owns(contract_id)
 
     def position(self) -> int | None:
         return self.view.max_tracking_id(self.tracking_name)  # type: ignore[no-any-return]

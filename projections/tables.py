@@ -226,7 +226,7 @@ class _PostgresDialect(_Dialect):
 
     def sql(self, statement: str) -> str:
         text = super().sql(statement)
-        return text.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+        return text.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY").replace(" BLOB", " BYTEA")
 
     def lz4(self, tables: Sequence[str]) -> str:
         """Compress the tables' long texts with lz4 (a contract's schedule is 7 KB of JSON): PostgreSQL's own

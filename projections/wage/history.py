@@ -102,3 +102,29 @@ def history_entry(
         "months": changes,
         "arrears": money(arrears),
     }
+
+
+def expanded(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry as the view stores it, with the interface's month list: a reference change keeps its months as
+    two lists of cents from a first month (`packed`, written by `plans.revalued_entries`)."""
+    packed = entry.pop("packed", None)
+    if packed is None:
+        return entry
+    recorded_month = entry["recorded_at"][:7]
+    year, month = (int(x) for x in packed["from"].split("-")) if packed["from"] else (0, 1)
+    months = []
+    for k, (a, b) in enumerate(zip(packed["before"], packed["after"], strict=True)):
+        if a != b:
+            y, m0 = divmod(year * 12 + month - 1 + k, 12)
+            key = f"{y:04d}-{m0 + 1:02d}"
+            months.append(
+                {
+                    "month": key,
+                    "before": money(a),
+                    "after": money(b),
+                    "difference": money(b - a),
+                    "status": "arrears" if key <= recorded_month else "upcoming",
+                }
+            )
+    entry["months"] = months
+    return entry

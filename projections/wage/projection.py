@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 from domain import legal_parameters as law
@@ -21,8 +20,10 @@ from domain.wage.facts import WAGE_FACT_EVENTS, deep_merge
 from domain.wage.reference import WageReference
 from projections.batches import BatchProjection
 from projections.wage.history import history_entry
-from projections.wage.revaluation import Recomputed, ReferenceChange, compute_row, recomputation, recompute
-from projections.wage.view import ContractRow, WageViewQueries
+from projections.wage.plans import Change, revalued_entries
+from projections.wage.revaluation import Recomputed, ReferenceChange, recomputation, recompute
+from projections.wage.rows import ContractRow, compute_row
+from projections.wage.view import LU_COTE, SMIC, SMIC_MAYOTTE, WageViewQueries, reference_item
 
 TIMELINE_EVENTS = frozenset({"AgeBracketReached", "ContractYearStarted"})
 STATUS_BY_EVENT = {
@@ -33,9 +34,9 @@ STATUS_BY_EVENT = {
     "Terminated": "terminated",
     "ExamFailedExtended": "extended",
 }
-SMIC, SMIC_MAYOTTE, LU_COTE = "smic", "smic_mayotte", "lu_cote"
 SMIC_SERIES = {law.METROPOLE: SMIC, law.MAYOTTE: SMIC_MAYOTTE}  # territory -> the view's series name
-REVALUATION_CHUNK = 2_000  # contracts recomputed and written at a time when the reference changes
+REVALUATION_CHUNK = 2_000  # contracts without a plan recomputed and written at a time by the engine
+PLAN_CHUNK = 100_000  # plans evaluated at a time when the reference changes
 REFERENCE_EVENTS = frozenset({"ReferenceDataSeeded", "SmicRevalued", "LuxembourgCoteRecorded"})
 # Every event kind the projection reads; the others (master rosters, notices) never reach it.
 WAGE_INPUT_KINDS = frozenset(
@@ -97,12 +98,11 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         self.ref = self._build_ref()
 
     def _remember(self, series: str, day: date, value: str, label: str) -> None:
-        if series in (SMIC, SMIC_MAYOTTE):
-            hourly, monthly = value.split("/")
-            known = self.smic if series == SMIC else self.smic_mayotte
-            known[day] = law.SmicRevaluation(day, Decimal(hourly), Decimal(monthly), label)
-        elif series == LU_COTE:
-            self.cotes[day] = law.LuxembourgCote(day, Decimal(value), label)
+        item = reference_item(series, day, value, label)
+        if isinstance(item, law.LuxembourgCote):
+            self.cotes[day] = item
+        elif item is not None:
+            (self.smic if series == SMIC else self.smic_mayotte)[day] = item
 
     def _build_ref(self) -> WageReference:
         return WageReference.from_series(self.smic.values(), self.cotes.values(), self.smic_mayotte.values())
@@ -178,14 +178,36 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         old_ref, self.ref = self.ref, self._build_ref()
         if item.kind == "ReferenceDataSeeded" or not days:
             return
-        earliest = min(days).isoformat()
-        # Contracts drafted earlier in this batch are not in the table yet.
         # A territory's own SMIC (Mayotte) moves only the contracts of employers there.
         in_mayotte = item.kind == "SmicRevalued" and p.get("territory") == law.MAYOTTE
-        prefix = law.MAYOTTE_POSTCODE_PREFIX if in_mayotte else None
-        ids = set(self.view.running_on_or_after(cursor, earliest, prefix))
-        ids.update(cid for cid, row in batch.rows.items() if row.effective_end >= earliest)
         change = ReferenceChange(item.kind, min(days), item.recorded_at, item.event_id, old_ref, self.ref)
+        series = LU_COTE if item.kind == "LuxembourgCoteRecorded" else SMIC_MAYOTTE if in_mayotte else SMIC
+        self._revalue_plans(cursor, change, series, batch)
+        self._revalue_by_engine(cursor, change, law.MAYOTTE_POSTCODE_PREFIX if in_mayotte else None, batch)
+
+    def _revalue_plans(self, cursor: Any, change: ReferenceChange, series: str, batch: _Batch) -> None:
+        """The contracts with a plan in the view: one array computation a chunk, and only the history entries
+        of those whose months moved are written (their months' text is recomputed when read)."""
+        day = change.effective.isoformat()
+        plans_change = Change(
+            change.cause, change.effective, change.recorded_at.isoformat(), change.event_id, change.before, change.after
+        )
+        rules = self.view.rules_texts(cursor)
+        after = ""
+        while chunk := self.view.running_plans(cursor, day, series, after, PLAN_CHUNK):
+            after = chunk[-1][0]
+            mine = [(cid, plan) for cid, plan in chunk if cid not in batch.rows and self.owns(cid)]
+            entries = revalued_entries([c for c, _ in mine], [b for _, b in mine], plans_change, rules)
+            self.view.add_history_texts(cursor, entries, day, change.cause, plans_change.recorded_at)
+
+    def _revalue_by_engine(
+        self, cursor: Any, change: ReferenceChange, postcode_prefix: str | None, batch: _Batch
+    ) -> None:
+        """The contracts without a plan, and those of this batch (not in the view yet, or changed in it):
+        their schedules recomputed by the engine, before and after."""
+        earliest = change.effective.isoformat()
+        ids = set(self.view.running_on_or_after(cursor, earliest, postcode_prefix))
+        ids.update(cid for cid, row in batch.rows.items() if row.effective_end >= earliest)
         pending = sorted(self.owned(ids))
         now = datetime.now(UTC).isoformat()
 
@@ -194,8 +216,8 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
             # Only the schedule moved: its columns are rewritten, not the terms and events kept beside it.
             self.view.save_schedules(cursor, rows, history, now)
 
-        # Every running contract changes: read, recomputed and written chunk by chunk inside the batch's
-        # transaction, so memory holds a few chunks (the whole set took 10 GB at 220,000 contracts).
+        # Read, recomputed and written chunk by chunk inside the batch's transaction, so memory holds a few
+        # chunks (the whole set took 10 GB at 220,000 contracts).
         with recomputation(change, len(pending), self.processes, written) as work:
             for k in range(0, len(pending), REVALUATION_CHUNK):
                 chunk = pending[k : k + REVALUATION_CHUNK]

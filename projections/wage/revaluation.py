@@ -18,13 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from domain.errors import DomainError
-from domain.terms import parse_terms
-from domain.wage.engine import Schedule, compute_schedule, schedule_json_text
-from domain.wage.facts import WageFacts, wage_facts
 from domain.wage.reference import WageReference
 from projections.wage.history import history_entry
-from projections.wage.view import ContractRow
+from projections.wage.plans import PlanRow
+from projections.wage.rows import ContractRow, compute_row, row_facts
 
 # Below this many contracts, the pool's start (a fresh interpreter per process, about a second) costs more
 # than it saves.
@@ -51,33 +48,11 @@ class Recomputed(NamedTuple):
     schedule_text: str | None
     error: dict[str, Any] | None
     entry: dict[str, Any] | None
+    plan: PlanRow | None
 
     def apply_to(self, row: ContractRow) -> None:
         row.start_date, row.effective_end = self.start_date, self.effective_end
-        row.schedule_text, row.error = self.schedule_text, self.error
-
-
-def row_facts(row: ContractRow) -> WageFacts | None:
-    """The row's wage facts, or None if its terms do not parse (`compute_row` then records the error)."""
-    try:
-        return wage_facts(parse_terms(row.terms), row.events)
-    except DomainError:
-        return None
-
-
-def compute_row(row: ContractRow, ref: WageReference, facts: WageFacts | None, keep: bool) -> Schedule | None:
-    """The row's schedule with this reference; `keep`: it (or the refusal) becomes the row's own."""
-    try:
-        schedule = compute_schedule(facts if facts is not None else wage_facts(parse_terms(row.terms), row.events), ref)
-    except DomainError as e:
-        row.error, row.schedule_text = e.as_problem(), None
-        return None
-    if keep:
-        row.error = None
-        row.schedule_text = schedule_json_text(schedule)
-        row.start_date = schedule.start.isoformat()
-        row.effective_end = schedule.end.isoformat()
-    return schedule
+        row.schedule_text, row.error, row.plan = self.schedule_text, self.error, self.plan
 
 
 def recompute(row: ContractRow, change: ReferenceChange) -> Recomputed:
@@ -93,7 +68,7 @@ def recompute(row: ContractRow, change: ReferenceChange) -> Recomputed:
         recorded_at=change.recorded_at,
         event_id=change.event_id,
     )
-    return Recomputed(row.start_date, row.effective_end, row.schedule_text, row.error, entry)
+    return Recomputed(row.start_date, row.effective_end, row.schedule_text, row.error, entry, row.plan)
 
 
 _change: ReferenceChange | None = None  # a pool worker's change, given once when the worker starts

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from domain import legal_parameters as law
+from domain.wage.reference import WageReference
 from projections import json_text
 from projections.tables import PostgresView, SQLiteView, ViewRecorder, folded
+from projections.wage.history import expanded
+from projections.wage.rows import ContractRow, compute_row
+
+SMIC, SMIC_MAYOTTE, LU_COTE = "smic", "smic_mayotte", "lu_cote"  # the reference series, as the view names them
 
 CREATE = (
     "CREATE TABLE IF NOT EXISTS {schema}wage_contracts ("
@@ -19,72 +27,20 @@ CREATE = (
     " seq INTEGER PRIMARY KEY AUTOINCREMENT, contract_id TEXT NOT NULL, effective_date TEXT NOT NULL,"
     " cause TEXT NOT NULL, recorded_at TEXT NOT NULL, entry TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS wage_history_contract ON {schema}wage_history (contract_id, seq)",
+    # Each contract's rate plan (NULL: the engine recomputes it), the series it reads, and the reference its
+    # `schedule` text was computed with (a text of an older reference is recomputed when read).
+    "CREATE TABLE IF NOT EXISTS {schema}wage_plans ("
+    " contract_id TEXT PRIMARY KEY, effective_end TEXT NOT NULL, series TEXT NOT NULL, reference TEXT NOT NULL,"
+    " plan BLOB)",
+    "CREATE TABLE IF NOT EXISTS {schema}wage_rules (id BIGINT PRIMARY KEY, rules TEXT NOT NULL)",
+    # A view written before plans were kept: its contracts have none, and their texts are not caches.
+    "INSERT INTO {schema}wage_plans (contract_id, effective_end, series, reference, plan)"
+    " SELECT w.contract_id, COALESCE(w.effective_end, ''), ',', '', NULL FROM {schema}wage_contracts w"
+    " WHERE NOT EXISTS (SELECT 1 FROM {schema}wage_plans p WHERE p.contract_id = w.contract_id)",
     "CREATE TABLE IF NOT EXISTS {schema}wage_reference ("
     " series TEXT NOT NULL, effective_date TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL,"
     " PRIMARY KEY (series, effective_date))",
 )
-
-
-@dataclass
-class ContractRow:
-    """One contract as the wage view keeps it: enough to recompute its schedule without the event store."""
-
-    contract_id: str
-    cfa_id: str | None
-    employer_siret: str | None
-    apprentice: str
-    status: str
-    terms: dict[str, Any]
-    events: list[dict[str, Any]]
-    start_date: str = ""
-    effective_end: str = ""
-    # The months as the JSON text the view stores (`schedule_json_text`): written and read as they are, and
-    # decoded only for a reader that looks inside (`schedule`).
-    schedule_text: str | None = None
-    error: dict[str, Any] | None = None
-
-    @property
-    def schedule(self) -> list[dict[str, Any]] | None:
-        """The `months` array of interfaces §2, or None if the schedule could not be computed."""
-        return None if self.schedule_text is None else json_text.loads(self.schedule_text)  # type: ignore[no-any-return]
-
-    def to_params(self, updated_at: str) -> tuple[Any, ...]:
-        return (
-            self.contract_id,
-            self.cfa_id,
-            self.employer_siret,
-            self.apprentice,
-            self.status,
-            self.start_date,
-            self.effective_end,
-            json_text.dumps(self.terms),
-            json_text.dumps(self.events),
-            self.schedule_text,
-            self.error_text,
-            updated_at,
-        )
-
-    @property
-    def error_text(self) -> str | None:
-        """The refusal as the view stores it (JSON), or None when the schedule computed."""
-        return None if self.error is None else json_text.dumps(self.error)
-
-    @classmethod
-    def from_db(cls, row: Sequence[Any]) -> ContractRow:
-        (cid, cfa, siret, apprentice, status, start, end, terms, events, schedule, error, _) = row
-        return cls(
-            cid,
-            cfa,
-            siret,
-            apprentice,
-            status,
-            json_text.loads(terms),
-            json_text.loads(events),
-            start,
-            end,
-            schedule,
-            None if error is None else json_text.loads(error),
-        )
 
 
 COLUMNS = (
@@ -103,7 +59,7 @@ UPSERT = (
 
 class WageViewQueries(ViewRecorder):
     create_statements = CREATE
-    tables = ("wage_contracts", "wage_history", "wage_reference")
+    tables = ("wage_contracts", "wage_history", "wage_reference", "wage_plans", "wage_rules")
     deferred_indexes = ("wage_history_contract",)  # a contract's history, for its readers only
 
     def save(
@@ -116,7 +72,8 @@ class WageViewQueries(ViewRecorder):
         new: Collection[str] = (),
     ) -> None:
         """Upsert the contracts (`new`: those not in the view yet, added at once), add the history entries."""
-        rows = [c.to_params(updated_at) for c in contracts]
+        contracts_list = list(contracts)
+        rows = [c.to_params(updated_at) for c in contracts_list]
         self.insert_many(cursor, "wage_contracts", COLUMN_NAMES, [r for r in rows if r[0] in new])
         self.run_many(cursor, UPSERT, [r for r in rows if r[0] not in new])
         self.insert_many(
@@ -125,6 +82,7 @@ class WageViewQueries(ViewRecorder):
             ("contract_id", "effective_date", "cause", "recorded_at", "entry"),
             [(cid, e["effective_date"], e["cause"], e["recorded_at"], json_text.dumps(e)) for cid, e in history],
         )
+        self.save_plans(cursor, contracts_list, new)
         self.run_many(
             cursor,
             "INSERT INTO {schema}wage_reference (series, effective_date, value, label) "
@@ -133,10 +91,32 @@ class WageViewQueries(ViewRecorder):
             reference,
         )
 
+    def save_plans(self, cursor: Any, contracts: Sequence[ContractRow], new: Collection[str] = ()) -> None:
+        """Keep the plan of each contract whose schedule was computed, with the rules' texts it names."""
+        planned = [c for c in contracts if c.plan is not None]
+        if not planned:
+            return
+        rows = [(c.contract_id, c.effective_end, c.plan.series, c.plan.tag, c.plan.blob) for c in planned if c.plan]
+        columns = ("contract_id", "effective_end", "series", "reference", "plan")
+        self.insert_many(cursor, "wage_plans", columns, [r for r in rows if r[0] in new])
+        self.run_many(
+            cursor,
+            "INSERT INTO {schema}wage_plans (contract_id, effective_end, series, reference, plan) VALUES (?,?,?,?,?)"
+            " ON CONFLICT (contract_id) DO UPDATE SET effective_end=excluded.effective_end,"
+            " series=excluded.series, reference=excluded.reference, plan=excluded.plan",
+            [r for r in rows if r[0] not in new],
+        )
+        # A batch names a few dozen distinct rules: each written if new, without a cache that another
+        # process's rebuild could make stale.
+        rules = sorted({i: text for c in planned if c.plan for i, text in c.plan.rules}.items())
+        self.run_many(
+            cursor, "INSERT INTO {schema}wage_rules (id, rules) VALUES (?,?) ON CONFLICT (id) DO NOTHING", rules
+        )
+
     def save_schedules(
         self,
         cursor: Any,
-        contracts: Iterable[ContractRow],
+        contracts: Sequence[ContractRow],
         history: Sequence[tuple[str, dict[str, Any]]],
         updated_at: str,
     ) -> None:
@@ -158,6 +138,7 @@ class WageViewQueries(ViewRecorder):
                 for c in contracts
             ],
         )
+        self.save_plans(cursor, contracts)
         self.save(cursor, (), history, (), updated_at)
 
     def load(self, cursor: Any, contract_ids: Sequence[str]) -> dict[str, ContractRow]:
@@ -172,18 +153,40 @@ class WageViewQueries(ViewRecorder):
         return out
 
     def running_on_or_after(self, cursor: Any, day: str, postcode_prefix: str | None = None) -> list[str]:
-        """Contracts whose minimum may still change from `day` (an effective date of reference data); with a
-        postcode prefix, only those whose terms or corrections may hold such a postcode (a territory's SMIC)."""
-        where, params = "effective_end >= ?", [day]
+        """Contracts without a rate plan whose minimum may still change from `day` (an effective date of
+        reference data); with a postcode prefix, only those whose terms or corrections may hold such a postcode
+        (a territory's SMIC)."""
+        tables, where, params = "{schema}wage_plans p", "p.effective_end >= ? AND p.plan IS NULL", [day]
         if postcode_prefix is not None:  # a JSON string starting with the prefix; a false match only costs a recompute
-            where += " AND (terms LIKE ? OR events LIKE ?)"
+            tables += " JOIN {schema}wage_contracts w ON w.contract_id = p.contract_id"
+            where += " AND (w.terms LIKE ? OR w.events LIKE ?)"
             params += [f'%"{postcode_prefix}%'] * 2
-        return [
-            r[0]
-            for r in self.fetch(
-                cursor, f"SELECT contract_id FROM {{schema}}wage_contracts WHERE {where} ORDER BY contract_id", params
-            )
-        ]
+        statement = f"SELECT p.contract_id FROM {tables} WHERE {where} ORDER BY p.contract_id"
+        return [r[0] for r in self.fetch(cursor, statement, params)]
+
+    def running_plans(self, cursor: Any, day: str, series: str, after: str, limit: int) -> list[tuple[str, bytes]]:
+        """The next `limit` plans after the contract `after` that read `series` and run on or after `day`."""
+        rows = self.fetch(
+            cursor,
+            "SELECT contract_id, plan FROM {schema}wage_plans WHERE effective_end >= ? AND series LIKE ?"
+            " AND plan IS NOT NULL AND contract_id > ? ORDER BY contract_id LIMIT ?",
+            (day, f"%,{series},%", after, limit),
+        )
+        return [(cid, bytes(plan)) for cid, plan in rows]
+
+    def rules_texts(self, cursor: Any) -> dict[int, str]:
+        return {int(i): text for i, text in self.fetch(cursor, "SELECT id, rules FROM {schema}wage_rules")}
+
+    def add_history_texts(
+        self, cursor: Any, entries: Sequence[tuple[str, str]], effective: str, cause: str, recorded_at: str
+    ) -> None:
+        """History entries already written as the view stores them (`plans.revalued_entries`)."""
+        self.insert_many(
+            cursor,
+            "wage_history",
+            ("contract_id", "effective_date", "cause", "recorded_at", "entry"),
+            [(cid, effective, cause, recorded_at, text) for cid, text in entries],
+        )
 
     def reference_rows(self) -> list[tuple[str, str, str, str]]:
         return [
@@ -195,9 +198,26 @@ class WageViewQueries(ViewRecorder):
         ]
 
     # -- reads for the API and the tests ----------------------------------------------------------------
+    def reference(self) -> WageReference:
+        """The reference the view's months are computed with."""
+        return reference_of_rows(tuple(self.reference_rows()))
+
+    def fresh_rows(self, records: Sequence[Sequence[Any]]) -> list[ContractRow]:
+        """Rows read with `ROW_COLUMNS`: a row whose months were computed with an older reference (a
+        revaluation moves the plans, not the texts) is computed again with the view's reference."""
+        rows = [ContractRow.from_db(r[:-1]) for r in records]
+        ref: WageReference | None = None
+        for row, r in zip(rows, records, strict=True):
+            if not r[-1] or row.error is not None:  # no plan row, or a text written before plans were kept
+                continue
+            ref = ref or self.reference()
+            if r[-1] != ref.fingerprint:
+                compute_row(row, ref, None, keep=True)
+        return rows
+
     def contract(self, contract_id: str) -> ContractRow | None:
-        rows = self.query(f"SELECT {COLUMNS} FROM {{schema}}wage_contracts WHERE contract_id = ?", (contract_id,))
-        return ContractRow.from_db(rows[0]) if rows else None
+        rows = self.query(f"SELECT {ROW_COLUMNS} FROM {ROW_TABLES} WHERE w.contract_id = ?", (contract_id,))
+        return self.fresh_rows(rows)[0] if rows else None
 
     def page(
         self,
@@ -241,13 +261,14 @@ class WageViewQueries(ViewRecorder):
         tables = "{schema}wage_contracts w LEFT JOIN {schema}clock_index c ON c.contract_id = w.contract_id"
         condition = " AND ".join(where)
         total = int(self.query(f"SELECT COUNT(*) FROM {tables} WHERE {condition}", params)[0][0])
-        columns = ", ".join(f"w.{c}" for c in COLUMN_NAMES)
         rows = self.query(
-            f"SELECT {columns}, c.next_due, c.next_kind FROM {tables} WHERE {condition}"
+            f"SELECT c.next_due, c.next_kind, {ROW_COLUMNS} FROM {ROW_TABLES}"
+            f" LEFT JOIN {{schema}}clock_index c ON c.contract_id = w.contract_id WHERE {condition}"
             f" ORDER BY {self._order(sort, descending)}, w.contract_id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return total, [(ContractRow.from_db(r[:-2]), (r[-2], r[-1]) if r[-2] else None) for r in rows]
+        fresh = self.fresh_rows([r[2:] for r in rows])
+        return total, [(row, (r[0], r[1]) if r[0] else None) for row, r in zip(fresh, rows, strict=True)]
 
     def _order(self, sort: str, descending: bool) -> str:
         column = SORTS.get(sort)
@@ -261,7 +282,7 @@ class WageViewQueries(ViewRecorder):
 
     def history(self, contract_id: str) -> list[dict[str, Any]]:
         rows = self.query("SELECT entry FROM {schema}wage_history WHERE contract_id = ? ORDER BY seq", (contract_id,))
-        return [json_text.loads(r[0]) for r in rows]
+        return [expanded(json_text.loads(r[0])) for r in rows]
 
     def count_history(self) -> int:
         return int(self.query("SELECT COUNT(*) FROM {schema}wage_history")[0][0])
@@ -277,6 +298,35 @@ SORTS = {
     "end_date": "w.effective_end",
     "next_due": "c.next_due",
 }
+
+
+# A row as readers take it: its columns, then the reference its months were computed with (`fresh_rows`).
+ROW_COLUMNS = ", ".join(f"w.{c}" for c in COLUMN_NAMES) + ", p.reference"
+ROW_TABLES = "{schema}wage_contracts w LEFT JOIN {schema}wage_plans p ON p.contract_id = w.contract_id"
+
+
+@lru_cache(maxsize=8)
+def reference_of_rows(rows: tuple[tuple[str, str, str, str], ...]) -> WageReference:
+    """The reference the view's `wage_reference` rows hold."""
+    smic: dict[str, list[law.SmicRevaluation]] = {SMIC: [], SMIC_MAYOTTE: []}
+    cotes: list[law.LuxembourgCote] = []
+    for series, day, value, label in rows:
+        item = reference_item(series, date.fromisoformat(day), value, label)
+        if isinstance(item, law.LuxembourgCote):
+            cotes.append(item)
+        elif item is not None:
+            smic[series].append(item)
+    return WageReference.from_series(smic[SMIC], cotes, smic[SMIC_MAYOTTE])
+
+
+def reference_item(series: str, day: date, value: str, label: str) -> law.SmicRevaluation | law.LuxembourgCote | None:
+    """One row of the view's reference series as the law's own records (None: a series the wage does not read)."""
+    if series in (SMIC, SMIC_MAYOTTE):
+        hourly, monthly = value.split("/")
+        return law.SmicRevaluation(day, Decimal(hourly), Decimal(monthly), label)
+    if series == LU_COTE:
+        return law.LuxembourgCote(day, Decimal(value), label)
+    return None
 
 
 def _contains(text: str) -> str:

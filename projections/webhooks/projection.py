@@ -24,6 +24,7 @@ from eventsourcing.persistence import Tracking
 from domain.events import RecordedEvent, topic_prefix
 from domain.webhooks import TYPE_OF_EVENT, Subscription
 from projections.shards import CONTRACT_EVENT_TOPICS
+from projections.wage.history import expanded
 from projections.webhooks.view import SubscriptionRow, WebhookOutboxQueries
 
 SUBSCRIPTION_TOPICS = topic_prefix(Subscription)
@@ -182,7 +183,7 @@ class WageChangeFeed:
             (start or 0, limit),
         )
         return [
-            (int(seq), {"contract_id": cid, "entry": json.loads(entry), "cfa_id": cfa, "siret": siret})
+            (int(seq), {"contract_id": cid, "entry": expanded(json.loads(entry)), "cfa_id": cfa, "siret": siret})
             for seq, cid, entry, cfa, siret in rows
         ]
 

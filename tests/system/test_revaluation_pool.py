@@ -1,4 +1,5 @@
-"""A SMIC revaluation recomputed in a pool of worker processes, on memory, SQLite and PostgreSQL."""
+"""A SMIC revaluation of the contracts without a rate plan, recomputed in a pool of worker processes, on memory,
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def submitted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             sizes.append(len(args[0]))
             return super().submit(fn, *args, **kwargs)
 
+    # Contracts without a rate plan (a previous contract with an SMC recorded) are the ones the engine
+    # recomputes: every contract here is made one of them.
+    monkeypatch.setattr("projections.wage.rows.plan_for", lambda facts, schedule: None)
     monkeypatch.setattr("projections.wage.revaluation.POOL_MIN_CONTRACTS", 1)
     monkeypatch.setattr("projections.wage.revaluation.ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr("projections.wage.projection.REVALUATION_CHUNK", CHUNK)
