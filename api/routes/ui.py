@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from api import french
 from api.deps import LedgerDep
+from api.page_actions import CORRECTABLE, available_actions
 from domain.access import Principal
 from domain.contract import LIVE, SERVICE_EVENT_TYPES, Contract
 from domain.errors import DomainError
@@ -219,10 +220,27 @@ def _readable(ledger: Any, principal: Principal, contract_id: str) -> Contract |
 
 
 @router.get("/contracts/{contract_id}", response_class=HTMLResponse)
-def contract_page(request: Request, ledger: LedgerDep, principal: PagePrincipal, contract_id: str) -> HTMLResponse:
+def contract_page(
+    request: Request,
+    ledger: LedgerDep,
+    principal: PagePrincipal,
+    contract_id: str,
+    fait: Annotated[str, Query(max_length=40)] = "",
+) -> HTMLResponse:
     contract = _readable(ledger, principal, contract_id)
     if contract is None:
         return HTMLResponse(render(request, "missing.html", principal).body, status_code=404)
+    done = EVENT_FR.get(fait) or ACTION_DONE.get(fait)
+    return contract_view(request, ledger, principal, contract, done=done)
+
+
+ACTION_DONE = {"erased": "Données personnelles effacées", "drafted": "Contrat rédigé"}
+
+
+def contract_view(
+    request: Request, ledger: Any, principal: Principal, contract: Contract, status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    """The contract's page; `extra`: what an action adds (its error, the values typed, a confirmation)."""
     today = request.app.state.today()
     try:
         months: list[dict[str, Any]] | None = schedule_json(ledger.contracts.wage_schedule(contract.id))
@@ -253,17 +271,24 @@ def contract_page(request: Request, ledger: LedgerDep, principal: PagePrincipal,
     }
     data = contract_data(contract, months, today)
     form = conformity(ledger.contracts, contract.id) if contract.form is not None and months is not None else None
-    return render(
+    response = render(
         request,
         "contract.html",
         principal,
         c=data,
+        version=contract.version,
         months=months or [],
         chart=chart,
         events=events,
         funding=funding,
         form=form,
+        actions=available_actions(contract) if principal.may_change(contract.cfa_id) else [],
+        correctable=CORRECTABLE,
+        today=today,
+        **extra,
     )
+    response.status_code = status_code
+    return response
 
 
 @router.get("/contracts/{contract_id}/cerfa.pdf", response_model=None)
@@ -284,8 +309,9 @@ def install(app: Any) -> None:
     def ui_home() -> Response:  # the README's address: the contracts, or the login first
         return RedirectResponse("/ui/contracts", status_code=303)
 
-    from api.routes import ui_import
+    from api.routes import ui_actions, ui_import
 
+    app.include_router(ui_actions.router)  # first: /ui/contracts/new is not a contract's id
     app.include_router(router)
     app.include_router(ui_import.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent.parent / "static")), name="static")

@@ -61,6 +61,6 @@ def test_the_page_filters_by_employer_before_paging_and_its_pages_add_up(api: Ap
     assert second_link is not None
     second = api.client.get(second_link.group(1).replace("&amp;", "&")).text
     assert "51–65 sur 65 contrats" in second and 'rel="prev"' in second
-    names = re.findall(r'<a href="/ui/contracts/[^"]+">([^<]+)</a>', first + second)
+    names = re.findall(r'<a href="/ui/contracts/[0-9a-f-]{36}">([^<]+)</a>', first + second)
     assert len(names) == 65 and len(set(names)) == 65  # every contract once across the pages
     assert "lea" in api.client.get("/ui/contracts", params={"status": "drafted", "q": "LEA"}).text.lower()
