@@ -45,6 +45,8 @@ from domain.clock import due_events
 from domain.contract import LIVE, Contract
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
+from projections.wage.history import expanded
+from projections.wage.view import ROW_COLUMNS, ROW_TABLES
 
 AS_OF = date(2026, 3, 31)  # the clock events recorded are those due by this day
 SMIC_REVALUATIONS = (  # (effective date, hourly, act): after the seeds' last date (2026-06-01)
@@ -102,18 +104,23 @@ def digest(ledger: Ledger) -> dict[str, str]:
 
     wv, cv = ledger.wage_view, ledger.clock_view
     return {
+        # As readers get them: a month text kept from an older reference is recomputed (`fresh_rows`), a
+        # revaluation's packed months expanded; per contract, history in the order a reader gets it (across
+        # contracts the rows interleave by batch).
         "wage_contracts": h(
-            wv.query(
-                "SELECT contract_id, cfa_id, status, start_date, effective_end, events, schedule, error "
-                "FROM {schema}wage_contracts ORDER BY contract_id"
-            )
+            [
+                (r.contract_id, r.cfa_id, r.status, r.start_date, r.effective_end, r.events, r.schedule, r.error)
+                for r in wv.fresh_rows(wv.query(f"SELECT {ROW_COLUMNS} FROM {ROW_TABLES} ORDER BY w.contract_id"))
+            ]
         ),
-        # Per contract, in the order a reader gets it (`WageViewQueries.history`). Across contracts the rows
-        # interleave by batch: a revaluation writes the contracts outside its batch before those inside it.
         "wage_history": h(
-            wv.query(
-                "SELECT contract_id, effective_date, cause, entry FROM {schema}wage_history ORDER BY contract_id, seq"
-            )
+            [
+                (cid, effective, cause, expanded(json.loads(entry)))
+                for cid, effective, cause, entry in wv.query(
+                    "SELECT contract_id, effective_date, cause, entry FROM {schema}wage_history"
+                    " ORDER BY contract_id, seq"
+                )
+            ]
         ),
         "wage_reference": h(wv.query("SELECT * FROM {schema}wage_reference ORDER BY series, effective_date")),
         "clock_index": h(
