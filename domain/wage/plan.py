@@ -209,27 +209,34 @@ class PlanBatch:
         month_of = month_number(np.arange(lo, int(self.last.max()) + 1, dtype=np.int64))
         m0, m1 = month_of[self.first - lo], month_of[self.last - lo]
         firsts = month_first(np.arange(int(month_of[0]), int(month_of[-1]) + 2, dtype=np.int64))
+        base = int(month_of[0])
         n = m1 - m0 + 1
-        piece = np.repeat(np.arange(len(n), dtype=np.int64), n)
-        offsets = np.cumsum(n) - n
-        month = m0[piece] + (np.arange(int(n.sum()), dtype=np.int64) - offsets[piece])
-        month_start, next_start = firsts[month - month_of[0]], firsts[month - month_of[0] + 1]
-        cell_first = np.maximum(self.first[piece], month_start)
-        cell_last = np.minimum(self.last[piece], next_start - 1)
-        owner = self.owner[piece]
-        key = owner * 100_000 + month  # cells come ordered by plan, then by day
-        starts = np.flatnonzero(np.diff(key, prepend=-1))
+        offsets = np.cumsum(n) - n  # each piece's first cell
+        ends = offsets + n - 1  # and its last
+        # Month after month within a piece; from one piece to the next, back to the new piece's first month.
+        step = np.ones(int(n.sum()), dtype=np.int64)
+        step[offsets] = m0 - np.concatenate(([base], m1[:-1]))
+        month = np.cumsum(step) + base  # the month number of each cell
+        month_start, next_start = firsts[month - base], firsts[month - base + 1]
+        cell_first, cell_last = month_start.copy(), next_start - 1
+        cell_first[offsets] = self.first
+        cell_last[ends] = self.last
+        # A piece beginning in the month its predecessor of the same plan ends in shares that month.
+        new_month = np.ones(len(month), dtype=bool)
+        joins = (self.owner[1:] == self.owner[:-1]) & (m0[1:] == m1[:-1])
+        new_month[offsets[1:][joins]] = False
+        starts = np.flatnonzero(new_month)
         return MonthCells(
             self.count,
-            owner[starts],
+            np.repeat(self.owner, n)[starts],
             month[starts],
             (next_start - month_start)[starts],
             starts,
             cell_first,
             cell_last,
-            self.kind[piece],
-            self.coef[piece],
-            self.floor[piece],
+            np.repeat(self.kind, n),
+            np.repeat(self.coef, n),
+            np.repeat(self.floor, n),
         )
 
 
