@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from api import french
-from api.routes.ui import EVENT_FR, STATUS_FR
+from api.french import EVENT_FR, STATUS_FR
 from domain.contract import CORRECTION_ARTICLE
 from ledger.system import Ledger
 from ledger.tabular import Column

@@ -93,3 +93,39 @@ EVENT_KEYS_FR = {
 
 def event_key(key: str) -> str:
     return EVENT_KEYS_FR.get(key, key)
+
+
+# Statuses and event names as the page and the exports say them.
+STATUS_FR = {
+    "drafted": "brouillon",
+    "signed": "signé",
+    "filed": "transmis",
+    "accepted": "accepté",
+    "refused": "refusé",
+    "extended": "prolongé",
+    "terminated": "rompu",
+    "ended": "terminé",
+}
+EVENT_FR = {
+    "Drafted": "Contrat rédigé",
+    "Signed": "Signé",
+    "Filed": "Transmis pour dépôt",
+    "FilingDecided": "Décision de dépôt",
+    "ProbationEnded": "Fin de la période d'essai",
+    "FormAttached": "Formulaire CERFA joint",
+    "AgeBracketReached": "Nouvelle tranche d'âge",
+    "ContractYearStarted": "Nouvelle année de contrat",
+    "ExamFailedExtended": "Prolongé après échec à l'examen",
+    "DisabilityRecognised": "Handicap reconnu",
+    "SmcChanged": "Nouveau salaire minimum conventionnel",
+    "Terminated": "Rupture",
+    "Ended": "Fin du contrat",
+    "TermsCorrected": "Correction des termes",
+    "FilingOverdue": "Dépôt en retard",
+    "EndApproaching": "Fin du contrat proche",
+    "SmicRevalued": "Revalorisation du SMIC",
+    "LuxembourgCoteRecorded": "Indexation luxembourgeoise",
+    "RateChanged": "Nouveau taux",
+    "EndOfContract": "Fin du contrat (mois partiel)",
+    "FullMonthAtRate": "Premier mois entier au taux du mois précédent (celui-ci au prorata des jours)",
+}

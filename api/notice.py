@@ -24,8 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from api.figures import article_fr
-from api.french import day, euros
-from api.routes.ui import EVENT_FR, STATUS_FR
+from api.french import EVENT_FR, STATUS_FR, day, euros
 from domain.contract import Contract
 
 NARROW_NBSP, NBSP = "\u202f", "\u00a0"

@@ -43,7 +43,8 @@ from ledger.contract_views import contract_data, summary_data
 from ledger.errors import ConcurrentChange, VersionConflict, refuse_if_rebuilding
 from ledger.system import Ledger
 
-Sort = Literal["apprentice", "employer", "status", "start_date", "end_date", "next_due"]  # projections.wage.view.SORTS
+# projections.wage.view.SORTS; current_wage: the minimum of the current month
+Sort = Literal["apprentice", "employer", "training", "status", "start_date", "end_date", "next_due", "current_wage"]
 router = APIRouter(prefix="/contracts", tags=["contracts"])
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"  # control characters are never part of a name or an id
 Status = Literal["drafted", "signed", "filed", "accepted", "refused", "extended", "terminated", "ended"]
@@ -125,7 +126,10 @@ def list_contracts(
     due_within_days: Annotated[
         int | None, Query(ge=0, le=366, description="with a time-driven event due within N days")
     ] = None,
-    sort: Annotated[Sort, Query(description="the order: by apprentice, employer name, status, dates")] = "start_date",
+    sort: Annotated[
+        Sort,
+        Query(description="the order: by apprentice, employer name, training, status, dates, this month's minimum"),
+    ] = "start_date",
     order: Annotated[Literal["asc", "desc"], Query()] = "desc",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -147,6 +151,7 @@ def list_contracts(
         descending=order == "desc",
         limit=limit,
         offset=offset,
+        month=today.isoformat()[:7],
     )
     return {
         "items": [summary_data(row, upcoming, today) for row, upcoming in rows],

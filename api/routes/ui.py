@@ -5,7 +5,9 @@ cookie (Secure over TLS); every page checks the session and its key again."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs
@@ -17,7 +19,10 @@ from fastapi.templating import Jinja2Templates
 
 from api import french
 from api.deps import LedgerDep
+from api.figures import CONTRACT_COLUMNS
+from api.french import EVENT_FR, STATUS_FR
 from api.page_actions import CORRECTABLE, available_actions
+from api.routes.imports import attachment
 from domain.access import Principal
 from domain.contract import LIVE, SERVICE_EVENT_TYPES, Contract
 from domain.errors import DomainError
@@ -27,6 +32,7 @@ from domain.wage.engine import schedule_json
 from ledger.cerfa.forms import conformity, filled_form
 from ledger.contract_views import contract_data, summary_data, timeline_changes, todo_items
 from ledger.errors import ContractNotFound
+from ledger.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Column, write_table
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -41,39 +47,6 @@ templates.env.filters.update(
     event_key=french.event_key,
 )
 COOKIE = "ledger_session"  # a server-side session's token (`ledger.sessions`), never the API key
-STATUS_FR = {
-    "drafted": "brouillon",
-    "signed": "signé",
-    "filed": "transmis",
-    "accepted": "accepté",
-    "refused": "refusé",
-    "extended": "prolongé",
-    "terminated": "rompu",
-    "ended": "terminé",
-}
-EVENT_FR = {
-    "Drafted": "Contrat rédigé",
-    "Signed": "Signé",
-    "Filed": "Transmis pour dépôt",
-    "FilingDecided": "Décision de dépôt",
-    "ProbationEnded": "Fin de la période d'essai",
-    "FormAttached": "Formulaire CERFA joint",
-    "AgeBracketReached": "Nouvelle tranche d'âge",
-    "ContractYearStarted": "Nouvelle année de contrat",
-    "ExamFailedExtended": "Prolongé après échec à l'examen",
-    "DisabilityRecognised": "Handicap reconnu",
-    "SmcChanged": "Nouveau salaire minimum conventionnel",
-    "Terminated": "Rupture",
-    "Ended": "Fin du contrat",
-    "TermsCorrected": "Correction des termes",
-    "FilingOverdue": "Dépôt en retard",
-    "EndApproaching": "Fin du contrat proche",
-    "SmicRevalued": "Revalorisation du SMIC",
-    "LuxembourgCoteRecorded": "Indexation luxembourgeoise",
-    "RateChanged": "Nouveau taux",
-    "EndOfContract": "Fin du contrat (mois partiel)",
-    "FullMonthAtRate": "Premier mois entier au taux du mois précédent (celui-ci au prorata des jours)",
-}
 templates.env.globals.update(status_fr=STATUS_FR, event_fr=EVENT_FR)
 
 
@@ -128,11 +101,65 @@ PAGE_SIZE = 50  # contracts per page of the list
 SORT_LABELS = {
     "apprentice": "Apprenti",
     "employer": "Employeur",
+    "training": "Formation",
     "status": "Statut",
     "start_date": "Début",
     "end_date": "Fin",
     "next_due": "Prochaine échéance",
+    "current_wage": "Minimum du mois",
 }
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """The list's filters and order as the page's query string gives them, checked."""
+
+    status: str = ""
+    employer: str = ""
+    due_within_days: str = ""
+    q: str = ""
+    sort: str = "start_date"
+    order: str = "desc"
+
+    def clean(self) -> ListQuery:
+        return ListQuery(
+            self.status if self.status in STATUS_FR else "",
+            self.employer.strip(),
+            self.due_within_days if self.due_within_days.isdigit() else "",
+            self.q.strip(),
+            self.sort if self.sort in SORT_LABELS else "start_date",
+            "asc" if self.order == "asc" else "desc",
+        )
+
+    def view_filters(self, principal: Principal, today: date) -> dict[str, Any]:
+        """The wage view's `page` arguments for these filters, in the key's scope."""
+        cfa, siret = principal.scope() or (None, None)
+        days = int(self.due_within_days) if self.due_within_days else None
+        return {
+            "cfa_id": cfa,
+            "employer_siret": siret,
+            "statuses": [self.status] if self.status else sorted(LIVE),
+            "apprentice": self.q or None,
+            "employer": self.employer or None,
+            "due_until": (today + timedelta(days=days)).isoformat() if days is not None else None,
+            "sort": self.sort,
+            "descending": self.order == "desc",
+            "month": today.isoformat()[:7],
+        }
+
+
+def list_query(
+    status: Annotated[str, Query(max_length=20)] = "",
+    employer: Annotated[str, Query(max_length=200)] = "",
+    due_within_days: Annotated[str, Query(max_length=3)] = "",
+    q: Annotated[str, Query(max_length=100)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "start_date",
+    order: Annotated[str, Query(max_length=4)] = "desc",
+) -> ListQuery:
+    return ListQuery(status, employer, due_within_days, q, sort, order).clean()
+
+
+ListQueryDep = Annotated[ListQuery, Depends(list_query)]
 
 
 @router.get("/contracts", response_class=HTMLResponse)
@@ -140,42 +167,15 @@ def contracts_page(
     request: Request,
     ledger: LedgerDep,
     principal: PagePrincipal,
-    status: Annotated[str, Query(max_length=20)] = "",
-    employer: Annotated[str, Query(max_length=200)] = "",
-    due_within_days: Annotated[str, Query(max_length=3)] = "",
-    q: Annotated[str, Query(max_length=100)] = "",
-    sort: Annotated[str, Query(max_length=20)] = "start_date",
-    order: Annotated[str, Query(max_length=4)] = "desc",
+    query: ListQueryDep,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     today = request.app.state.today()
     ledger.sync()
-    days = int(due_within_days) if due_within_days.isdigit() else None
-    statuses = [status] if status in STATUS_FR else sorted(LIVE)
-    sort = sort if sort in SORT_LABELS else "start_date"
-    order = "asc" if order == "asc" else "desc"
-    cfa, siret = principal.scope() or (None, None)
     total, rows = ledger.wage_view.page(
-        cfa_id=cfa,
-        employer_siret=siret,
-        statuses=statuses,
-        apprentice=q.strip() or None,
-        employer=employer.strip() or None,
-        due_until=(today + timedelta(days=days)).isoformat() if days is not None else None,
-        sort=sort,
-        descending=order == "desc",
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
+        **query.view_filters(principal, today), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
-    items = [
-        {
-            **summary_data(row, upcoming, today),
-            "employer": row.terms["employer"]["name"],
-            "training": row.terms["training"]["title"],
-        }
-        for row, upcoming in rows
-    ]
-    filters = {"status": status, "employer": employer, "due_within_days": due_within_days, "q": q}
+    items = [list_item(row, upcoming, today) for row, upcoming in rows]
     pages = max(1, -(-total // PAGE_SIZE))
     return render(
         request,
@@ -183,16 +183,84 @@ def contracts_page(
         principal,
         items=items,
         total=total,
-        filters=filters,
+        filters=query,
         statuses=STATUS_FR,
-        sort=sort,
-        order=order,
+        sort=query.sort,
+        order=query.order,
         sorts=SORT_LABELS,
         page=min(page, pages),
         pages=pages,
         first=(page - 1) * PAGE_SIZE + 1 if items else 0,
         last=(page - 1) * PAGE_SIZE + len(items),
     )
+
+
+def list_item(row: Any, upcoming: tuple[str, str] | None, today: date) -> dict[str, Any]:
+    return {
+        **summary_data(row, upcoming, today),
+        "employer": row.terms["employer"]["name"],
+        "siret": row.terms["employer"].get("siret"),
+        "training": row.terms["training"]["title"],
+    }
+
+
+LIST_COLUMNS = (
+    *CONTRACT_COLUMNS,
+    Column("Formation", width=30),
+    Column("Début", "date", 11),
+    Column("Fin", "date", 11),
+    Column("Minimum du mois", "money", 14),
+    Column("Prochaine échéance", width=34),
+    Column("Date de l'échéance", "date", 11),
+)
+EXPORT_LIMIT = 100_000  # contracts in one export of the list
+
+
+@router.get("/contracts/export", response_model=None)
+def contracts_export(
+    request: Request,
+    ledger: LedgerDep,
+    principal: PagePrincipal,
+    query: ListQueryDep,
+    format: Annotated[str, Query(max_length=4)] = "csv",
+    ids: Annotated[list[str] | None, Query(max_length=1000)] = None,
+) -> Response:
+    """The list as a spreadsheet: every contract the filters give (all pages), or the ones selected."""
+    today = request.app.state.today()
+    ledger.sync()
+    chosen = [i for i in ids or [] if len(i) == 36]
+    _, rows = ledger.wage_view.page(
+        **query.view_filters(principal, today), contract_ids=chosen, limit=EXPORT_LIMIT, offset=0
+    )
+    lines = []
+    for row, upcoming in rows:
+        item = list_item(row, upcoming, today)
+        wage = item["current_wage"]
+        milestone = item.get("next_milestone")
+        lines.append(
+            [
+                item["id"],
+                row.cfa_id,
+                item["apprentice"],
+                item["employer"],
+                item["siret"],
+                STATUS_FR.get(item["status"], item["status"]),
+                item["training"],
+                date_cell(row.start_date),
+                date_cell(row.effective_end),
+                Decimal(wage["amount"]) if wage else None,
+                EVENT_FR.get(milestone["type"], milestone["type"]) if milestone else None,
+                date_cell(milestone["effective_date"]) if milestone else None,
+            ]
+        )
+    fmt = "xlsx" if format == "xlsx" else "csv"
+    body = write_table(fmt, LIST_COLUMNS, lines, "Contrats")
+    name = f"contrats-{today.isoformat()}.{fmt}"
+    return attachment(body, XLSX_MEDIA_TYPE if fmt == "xlsx" else CSV_MEDIA_TYPE, name)
+
+
+def date_cell(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 @router.get("/todo", response_class=HTMLResponse)

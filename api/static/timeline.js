@@ -1,57 +1,74 @@
-// The wage timeline: a step chart of the monthly minimum, one step per month, a marker per change.
+// The wage timeline drawn with Chart.js (served from /static/vendor, no CDN): the monthly minimum as a step line,
+// a point on each month where it changes. The changes are also a list of buttons under the chart: focused,
+// clicked or touched, each one highlights its point and writes its reason and article into a live region, so
+// the explanations are reachable without a mouse. The months table below gives every amount as text.
 (function () {
   "use strict";
-  var host = document.getElementById("wage-chart");
-  var data = JSON.parse(document.getElementById("wage-data").textContent);
+  var canvas = document.getElementById("wage-chart");
+  var source = document.getElementById("wage-data");
+  if (!canvas || !source || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
   var months = data.months;
-  if (!host || months.length === 0) { return; }
-  var NS = "http://www.w3.org/2000/svg";
-  var W = 900, H = 280, L = 70, R = 16, T = 16, B = 36;
-  var amounts = months.map(function (m) { return parseFloat(m.amount); });
-  var top = Math.max.apply(null, amounts) * 1.1 || 1;
-  var step = (W - L - R) / months.length;
-  function x(i) { return L + i * step; }
-  function y(v) { return T + (H - T - B) * (1 - v / top); }
-  function el(name, attrs, parent) {
-    var e = document.createElementNS(NS, name);
-    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-    (parent || svg).appendChild(e);
-    return e;
-  }
-  var svg = document.createElementNS(NS, "svg");
-  svg.setAttribute("viewBox", "0 0 " + W + " " + H);
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", "Minimum mensuel de " + months[0].label + " à " + months[months.length - 1].label +
-    ", " + data.changes.length + " changements");
-  host.appendChild(svg);
+  if (months.length === 0) { return; }
   var euro = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
-  [0, 0.5, 1].forEach(function (f) {
-    var v = top / 1.1 * f;
-    el("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), "class": "grid" });
-    var t = el("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", "class": "axis" });
-    t.textContent = euro.format(v);
-  });
-  months.forEach(function (m, i) {
-    var s = el("line", { x1: x(i), x2: x(i + 1), y1: y(amounts[i]), y2: y(amounts[i]), "class": "step" });
-    var title = document.createElementNS(NS, "title");
-    title.textContent = m.label + " : " + euro.format(amounts[i]);
-    s.appendChild(title);
-    if (i > 0 && amounts[i] !== amounts[i - 1]) {
-      el("line", { x1: x(i), x2: x(i), y1: y(amounts[i - 1]), y2: y(amounts[i]), "class": "riser" });
+  var amounts = months.map(function (m) { return parseFloat(m.amount); });
+  var changeAt = {};
+  data.changes.forEach(function (c) { changeAt[c.date.slice(0, 7)] = c; });
+  var radius = months.map(function (m) { return changeAt[m.month] ? 5 : 0; });
+  var chart = new Chart(canvas, {
+    type: "line",
+    data: {
+      labels: months.map(function (m) { return m.label; }),
+      datasets: [{
+        label: "Minimum légal mensuel",
+        data: amounts,
+        stepped: "before",
+        borderColor: "#00457c",
+        backgroundColor: "#ffbf47",
+        pointBackgroundColor: "#ffbf47",
+        pointBorderColor: "#1a1a1a",
+        pointRadius: radius,
+        pointHoverRadius: 8,
+        borderWidth: 3
+      }]
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: "index", intersect: false },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            label: function (ctx) {
+              var c = changeAt[months[ctx.dataIndex].month];
+              var line = euro.format(ctx.parsed.y);
+              return c ? [line, c.reason + " (" + c.article + ")"] : line;
+            }
+          }
+        }
+      },
+      scales: {
+        x: { ticks: { autoSkip: true, maxRotation: 0, autoSkipPadding: 12 } },
+        y: { beginAtZero: true, ticks: { callback: function (v) { return euro.format(v); } } }
+      }
     }
-    if (i % Math.ceil(months.length / 8) === 0) {
-      var t = el("text", { x: x(i), y: H - 12, "class": "axis" });
-      t.textContent = m.label;
-    }
   });
-  data.changes.forEach(function (c) {
-    var key = c.date.slice(0, 7), i = months.findIndex(function (m) { return m.month === key; });
+  var detail = document.getElementById("chart-detail");
+  function show(button) {
+    var i = months.findIndex(function (m) { return m.month === button.dataset.month; });
     if (i < 0) { return; }
-    var g = el("g", { "class": "marker", tabindex: "0", role: "button",
-                      "aria-label": c.label + " : " + c.reason + " (" + c.article + "), " + c.amount });
-    el("circle", { cx: x(i), cy: y(amounts[i]), r: 6 }, g);
-    var title = document.createElementNS(NS, "title");
-    title.textContent = c.label + " — " + c.reason + " — " + c.article + " — " + c.amount;
-    g.appendChild(title);
+    var point = [{ datasetIndex: 0, index: i }];
+    chart.setActiveElements(point);
+    chart.tooltip.setActiveElements(point, { x: 0, y: 0 });
+    chart.update();
+    if (detail) { detail.textContent = button.dataset.detail; }
+    document.querySelectorAll(".marker[aria-pressed]").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+    button.setAttribute("aria-pressed", "true");
+  }
+  document.querySelectorAll(".marker").forEach(function (b) {
+    b.addEventListener("focus", function () { show(b); });
+    b.addEventListener("click", function () { show(b); });
   });
 })();

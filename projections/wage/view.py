@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -228,10 +229,12 @@ class WageViewQueries(ViewRecorder):
         apprentice: str | None = None,
         employer: str | None = None,
         due_until: str | None = None,
+        contract_ids: Sequence[str] = (),
         sort: str = "start_date",
         descending: bool = True,
         limit: int = 50,
         offset: int = 0,
+        month: str = "",
     ) -> tuple[int, list[tuple[ContractRow, tuple[str, str] | None]]]:
         """One page of contracts matching every filter given (names ignore case and accents; `employer` is a
         SIRET or part of the employer's name), sorted by one of `SORTS`, each with its next time-driven event
@@ -258,13 +261,28 @@ class WageViewQueries(ViewRecorder):
         if due_until is not None:
             where.append("c.next_due <= ?")
             params.append(due_until)
+        if contract_ids:
+            where.append(f"w.contract_id IN ({','.join('?' * len(contract_ids))})")
+            params += list(contract_ids)
         tables = "{schema}wage_contracts w LEFT JOIN {schema}clock_index c ON c.contract_id = w.contract_id"
         condition = " AND ".join(where)
         total = int(self.query(f"SELECT COUNT(*) FROM {tables} WHERE {condition}", params)[0][0])
-        rows = self.query(
+        select = (
             f"SELECT c.next_due, c.next_kind, {ROW_COLUMNS} FROM {ROW_TABLES}"
             f" LEFT JOIN {{schema}}clock_index c ON c.contract_id = w.contract_id WHERE {condition}"
-            f" ORDER BY {self._order(sort, descending)}, w.contract_id LIMIT ? OFFSET ?",
+        )
+        if sort == WAGE_SORT:  # not a column: the month's amount of every matching row, sorted here
+            every = self.query(f"{select} ORDER BY w.contract_id", params)
+            rows_all = self.fresh_rows([r[2:] for r in every])
+            amount = {row.contract_id: month_amount(row.schedule_text, month) for row in rows_all}
+            order = sorted(range(len(every)), key=lambda i: (amount[rows_all[i].contract_id], rows_all[i].contract_id))
+            if descending:
+                order.reverse()
+            chosen = order[offset : offset + limit]
+            picked = [(rows_all[i], every[i]) for i in chosen]
+            return total, [(row, (r[0], r[1]) if r[0] else None) for row, r in picked]
+        rows = self.query(
+            f"{select} ORDER BY {self._order(sort, descending)}, w.contract_id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         fresh = self.fresh_rows([r[2:] for r in rows])
@@ -274,8 +292,12 @@ class WageViewQueries(ViewRecorder):
         column = SORTS.get(sort)
         if column is None:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-        employer_name = self.dialect.folded(self.dialect.json_text("w.terms", "employer", "name"))
-        expression = employer_name if column == "employer" else column
+        if column == "employer":
+            expression = self.dialect.folded(self.dialect.json_text("w.terms", "employer", "name"))
+        elif column == "training":
+            expression = self.dialect.folded(self.dialect.json_text("w.terms", "training", "title"))
+        else:
+            expression = column
         # Contracts with nothing due sort last either way.
         nulls = " IS NULL" if column == "c.next_due" else ""
         return (f"{expression}{nulls}, " if nulls else "") + f"{expression} {'DESC' if descending else 'ASC'}"
@@ -293,11 +315,26 @@ class WageViewQueries(ViewRecorder):
 SORTS = {
     "apprentice": "LOWER(w.apprentice)",
     "employer": "employer",
+    "training": "training",
     "status": "w.status",
     "start_date": "w.start_date",
     "end_date": "w.effective_end",
     "next_due": "c.next_due",
+    "current_wage": "",  # sorted in Python (`page`)
 }
+WAGE_SORT = "current_wage"
+_MONTH_AMOUNT = re.compile(r'"month": "(\d{4}-\d{2})", "amount": "(-?\d+\.\d{2})"')
+
+
+def month_amount(schedule_text: str | None, month: str) -> Decimal:
+    """A month's minimum read off a row's months text (0 when the contract does not run that month)."""
+    if schedule_text:
+        at = schedule_text.find(f'"month": "{month}"')
+        if at >= 0:
+            found = _MONTH_AMOUNT.match(schedule_text, at)
+            if found:
+                return Decimal(found.group(2))
+    return Decimal(0)
 
 
 # A row as readers take it: its columns, then the reference its months were computed with (`fresh_rows`).

@@ -64,3 +64,44 @@ def test_the_page_filters_by_employer_before_paging_and_its_pages_add_up(api: Ap
     names = re.findall(r'<a href="/ui/contracts/[0-9a-f-]{36}">([^<]+)</a>', first + second)
     assert len(names) == 65 and len(set(names)) == 65  # every contract once across the pages
     assert "lea" in api.client.get("/ui/contracts", params={"status": "drafted", "q": "LEA"}).text.lower()
+
+
+def test_the_api_sorts_by_this_months_minimum_and_by_training(api: Api) -> None:
+    for k, birth in enumerate(("2008-03-15", "2001-01-10", "2005-06-01")):  # three ages: three minimums
+        api.draft(terms(birth=birth, training__title=f"Formation {'CBA'[k]}"), key=f"age-{k}")
+    items = api.get("/contracts", status=["drafted"], sort="current_wage", order="asc").json()["items"]
+    amounts = [float(i["current_wage"]["amount"]) for i in items]
+    assert amounts == sorted(amounts) and len(set(amounts)) == 3
+    down = api.get("/contracts", status=["drafted"], sort="current_wage", order="desc", limit=1).json()
+    assert down["total"] == 3 and float(down["items"][0]["current_wage"]["amount"]) == amounts[-1]
+    session(api)
+    page = api.client.get("/ui/contracts", params={"status": "drafted", "sort": "training", "order": "asc"}).text
+    found = re.findall(r"<td>(Formation [ABC])</td>", page)
+    assert found == ["Formation A", "Formation B", "Formation C"]
+
+
+def test_the_list_exports_every_filtered_contract_or_the_ones_selected(api: Api) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    seed(api, count=60)
+    session(api)
+    every = api.client.get("/ui/contracts/export", params={"status": "drafted", "format": "csv"})
+    assert every.status_code == 200 and "attachment" in every.headers["content-disposition"]
+    lines = list(csv.reader(io.StringIO(every.content.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0][:3] == ["Identifiant du contrat", "CFA", "Apprenti"] and "Minimum du mois" in lines[0]
+    assert len(lines) - 1 == 65  # every page, not the first 50
+    garages = api.client.get("/ui/contracts/export", params={"employer": "garage 5", "status": "drafted"})
+    assert len(garages.content.decode("utf-8-sig").strip().splitlines()) - 1 == 11
+    chosen = [lines[1][0], lines[7][0]]
+    picked = api.client.get("/ui/contracts/export", params={"status": "drafted", "format": "xlsx", "ids": chosen})
+    sheet = load_workbook(io.BytesIO(picked.content)).active
+    assert sheet is not None
+    ids = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(ids) == sorted(chosen)
+    # Another CFA's session exports none of them.
+    session(api, "cfa_b")
+    other = api.client.get("/ui/contracts/export", params={"status": "drafted", "ids": chosen})
+    assert len(other.content.decode("utf-8-sig").strip().splitlines()) == 1

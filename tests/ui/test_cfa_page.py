@@ -171,23 +171,44 @@ def test_the_cfa_sees_its_live_contracts_filters_and_searches(driver: Any, site:
     assert amount.endswith(f"{NBSP}€") and "," in amount  # French money: 952,18 €, 1 801,80 €
 
 
-def test_one_contract_draws_its_wage_timeline_with_a_step_per_month(driver: Any, site: dict[str, Any]) -> None:
+def test_one_contract_draws_its_wage_chart_and_each_change_is_explained_by_keyboard(
+    driver: Any, site: dict[str, Any]
+) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     login(driver, site["base"], site["keys"]["a"])
     driver.find_element(By.LINK_TEXT, "Léa Martin").click()
-    WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#wage-chart svg")))
-    steps = driver.find_elements(By.CSS_SELECTOR, "#wage-chart svg line.step")
-    assert len(steps) == site["months"] == len(driver.find_elements(By.CSS_SELECTOR, "table.months tbody tr"))
+    chart = "return Chart.getChart('wage-chart')"
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(chart + " !== undefined"))
+    plotted = driver.execute_script(chart + ".data.datasets[0].data.length")
+    assert plotted == site["months"] == len(driver.find_elements(By.CSS_SELECTOR, "table.months tbody tr"))
     amounts = [td.get_attribute("textContent") for td in driver.find_elements(By.CSS_SELECTOR, "table.months td.num")]
     changes = 1 + sum(1 for a, b in zip(amounts, amounts[1:], strict=False) if a != b)
-    markers = driver.find_elements(By.CSS_SELECTOR, "#wage-chart svg g.marker")
-    assert len(markers) == changes and all(m.get_attribute("tabindex") == "0" for m in markers)  # keyboard too
-    tooltips = [m.find_element(By.TAG_NAME, "title").get_attribute("textContent") for m in markers]
-    april = next(t for t in tooltips if t.startswith("avr. 2026"))
-    assert "Nouvelle tranche d'âge" in april and "D6222-31" in april  # the reason and the article
+    markers = driver.find_elements(By.CSS_SELECTOR, "ol.markers button.marker")
+    assert len(markers) == changes
+    # Keyboard only: Tab from the section's heading reaches the first change; its reason and article are
+    # written to the live region and its point is the chart's active one.
+    driver.find_element(By.ID, "chart-h").click()
+    body = driver.switch_to.active_element
+    for _ in range(40):
+        body.send_keys(Keys.TAB)
+        body = driver.switch_to.active_element
+        if "marker" in (body.get_attribute("class") or ""):
+            break
+    assert body.get_attribute("data-month") == markers[0].get_attribute("data-month")
+    body.send_keys(Keys.TAB)
+    focused = driver.switch_to.active_element
+    detail = driver.find_element(By.ID, "chart-detail").text
+    assert focused.get_attribute("aria-pressed") == "true" and "article" in detail
+    april = next(m for m in markers if m.get_attribute("data-month") == "2026-04")
+    april.click()  # a touch or a click does the same
+    detail = driver.find_element(By.ID, "chart-detail").text
+    assert "Nouvelle tranche d'âge" in detail and "D6222-31" in detail  # the reason and the article
+    active = driver.execute_script(chart + ".getActiveElements().map(e => e.index)")
+    labels = driver.execute_script(chart + ".data.labels")
+    assert [labels[i] for i in active] == ["avr. 2026"]
     first_month = driver.find_element(By.CSS_SELECTOR, "table.months tbody tr td.num").get_attribute("textContent")
     assert first_month == f"486,49{NBSP}€"  # 27 % of the SMIC 1 801,80 €
     history = driver.find_element(By.CSS_SELECTOR, "table.events").text
