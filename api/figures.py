@@ -269,3 +269,37 @@ def funding_rows(ledger: Ledger, scope: Scope, first: str | None, last: str | No
             )
     out.sort(key=lambda line: (line[0], line[1]))
     return out
+
+
+# -- funding forecast ----------------------------------------------------------------------------------------
+FORECAST_COLUMNS: tuple[Column, ...] = (
+    Column("Mois", "month", 9),
+    Column("OPCO", "money", 14),
+    Column("Employeurs", "money", 14),
+    Column("Total", "money", 14),
+    Column("Contrats", "integer", 9),
+)
+
+
+def forecast_months(ledger: Ledger, cfa: str | None, first: str, last: str) -> list[dict[str, Any]]:
+    """Expected payments per month (YYYY-MM), by payer, over the contracts of one CFA (None: every CFA)."""
+    ledger.funding_runner.catch_up()
+    months: dict[str, dict[str, Any]] = {}
+    for month, payer, cents, contracts in ledger.funding_view.forecast(cfa, first, last):
+        m = months.setdefault(month, {"month": month, "OPCO": "0.00", "employer": "0.00", "contracts": 0})
+        m[payer] = f"{Decimal(cents) / 100:.2f}"
+        m["contracts"] = max(m["contracts"], contracts)
+    return list(months.values())
+
+
+def forecast_rows(months: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    return [
+        [
+            month_cell(m["month"]),
+            Decimal(m["OPCO"]),
+            Decimal(m["employer"]),
+            Decimal(m["OPCO"]) + Decimal(m["employer"]),
+            m["contracts"],
+        ]
+        for m in months
+    ]

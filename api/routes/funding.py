@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
 from api.deps import LedgerDep, PrincipalDep
+from api.figures import forecast_months
 from api.problems import ApiProblem, problem_responses
 from api.schemas import ForecastOut
 from domain.access import ADMIN, CFA
@@ -40,10 +40,4 @@ def forecast(
     today = request.app.state.today()
     first = first or month_key(today)
     last = last or month_key(add_months(today, 11))
-    ledger.funding_runner.catch_up()
-    months: dict[str, dict[str, Any]] = {}
-    for month, payer, cents, contracts in ledger.funding_view.forecast(cfa, first, last):
-        m = months.setdefault(month, {"month": month, "OPCO": "0.00", "employer": "0.00", "contracts": 0})
-        m[payer] = f"{Decimal(cents) / 100:.2f}"
-        m["contracts"] = max(m["contracts"], contracts)
-    return {"cfa": cfa, "months": list(months.values())}
+    return {"cfa": cfa, "months": forecast_months(ledger, cfa, first, last)}

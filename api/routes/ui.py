@@ -82,7 +82,9 @@ async def login(request: Request, ledger: LedgerDep) -> Response:
     session = ledger.contracts.open_session(token) if token else None
     if session is None:
         return render(request, "login.html", None, error="Clé inconnue ou révoquée.")
-    response = RedirectResponse("/ui/contracts", status_code=303)
+    principal = ledger.contracts.session_principal(session)
+    home = "/ui/employer" if principal is not None and principal.role == "employer" else "/ui/contracts"
+    response = RedirectResponse(home, status_code=303)
     secure = request.url.scheme == "https"
     max_age = int(SESSION_LIFETIME.total_seconds())
     response.set_cookie(COOKIE, session, httponly=True, samesite="strict", secure=secure, path="/ui", max_age=max_age)
@@ -377,11 +379,12 @@ def install(app: Any) -> None:
     def ui_home() -> Response:  # the README's address: the contracts, or the login first
         return RedirectResponse("/ui/contracts", status_code=303)
 
-    from api.routes import ui_actions, ui_import
+    from api.routes import ui_actions, ui_import, ui_views
 
     app.include_router(ui_actions.router)  # first: /ui/contracts/new is not a contract's id
     app.include_router(router)
     app.include_router(ui_import.router)
+    app.include_router(ui_views.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent.parent / "static")), name="static")
 
     @app.exception_handler(LoginRequired)
