@@ -281,6 +281,12 @@ class Milestone(BaseModel):
     effective_date: str
 
 
+class NextDue(Milestone):
+    deadline: str | None = Field(
+        default=None, description="the last day to act, when the clock records a missed deadline the day after it"
+    )
+
+
 class ContractOut(BaseModel):
     id: str
     version: int
@@ -307,7 +313,7 @@ class ContractSummary(BaseModel):
     start_date: str
     effective_end: str
     current_wage: WageNow | None
-    next_milestone: Milestone | None
+    next_milestone: NextDue | None
 
 
 class ContractPage(BaseModel):

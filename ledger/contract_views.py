@@ -79,8 +79,25 @@ def summary_data(row: ContractRow, next_due: tuple[str, str] | None, today: date
         "start_date": row.start_date,
         "effective_end": row.effective_end,
         "current_wage": current_wage(row.schedule, today),
-        "next_milestone": {"type": next_due[1], "effective_date": next_due[0]} if next_due else None,
+        "next_milestone": milestone(next_due[1], next_due[0]) if next_due else None,
     }
+
+
+# What the CFA must do, named alike in the list and in "À faire" (`todo_items`).
+TODO_LABELS = {
+    "filing": "Transmettre le contrat pour dépôt",
+    "decision": "Décision de dépôt attendue",
+    "end": "Fin du contrat",
+}
+# The clock records a missed deadline the day after it (a late filing, the administration's silence, the
+# end): the list shows the deadline itself, the date "À faire" shows.
+DEADLINE_OF_EVENT = {"FilingOverdue": "filing", "FilingDecided": "decision", "Ended": "end"}
+
+
+def milestone(kind: str, due_on: str) -> dict[str, str | None]:
+    todo = DEADLINE_OF_EVENT.get(kind)
+    deadline = (date.fromisoformat(due_on) - timedelta(days=1)).isoformat() if todo else None
+    return {"type": kind, "effective_date": due_on, "deadline": deadline, "todo": todo}
 
 
 TODO_HORIZON_DAYS = 30  # product setting: what "needs action soon" means on the CFA's page
@@ -97,9 +114,9 @@ def todo_items(contract: Contract, today: date, horizon_days: int = TODO_HORIZON
 
     status = contract.status
     if status == "signed":
-        add("filing", "Transmettre le contrat pour dépôt", contract.filing_due, law.FILING_WORKING_DAYS.article)
+        add("filing", TODO_LABELS["filing"], contract.filing_due, law.FILING_WORKING_DAYS.article)
     if status == "filed" and contract.decision_due is not None:
-        add("decision", "Décision de dépôt attendue", contract.decision_due, law.DECISION_DAYS.article)
+        add("decision", TODO_LABELS["decision"], contract.decision_due, law.DECISION_DAYS.article)
     running = status in ("signed", "filed", "accepted", "extended")
     if running and contract.probation_ended_on is None and contract.probation_end_earliest >= today:
         add(
@@ -109,7 +126,7 @@ def todo_items(contract: Contract, today: date, horizon_days: int = TODO_HORIZON
             law.PROBATION_DAYS.article,
         )
     if running and contract.planned_end >= today:
-        add("end", "Fin du contrat", contract.planned_end, "L6222-7-1")
+        add("end", TODO_LABELS["end"], contract.planned_end, "L6222-7-1")
     if running:
         state = contract.clock_state()
         bracket = next(

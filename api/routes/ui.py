@@ -30,7 +30,7 @@ from domain.funding.report import funding_json
 from domain.sessions import SESSION_LIFETIME
 from domain.wage.engine import schedule_json
 from ledger.cerfa.forms import conformity, filled_form
-from ledger.contract_views import contract_data, summary_data, timeline_changes, todo_items
+from ledger.contract_views import TODO_LABELS, contract_data, summary_data, timeline_changes, todo_items
 from ledger.errors import ContractNotFound
 from ledger.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Column, write_table
 
@@ -194,6 +194,8 @@ def contracts_page(
         pages=pages,
         first=(page - 1) * PAGE_SIZE + 1 if items else 0,
         last=(page - 1) * PAGE_SIZE + len(items),
+        todo_labels=TODO_LABELS,
+        today_iso=today.isoformat(),
     )
 
 
@@ -251,14 +253,20 @@ def contracts_export(
                 date_cell(row.start_date),
                 date_cell(row.effective_end),
                 Decimal(wage["amount"]) if wage else None,
-                EVENT_FR.get(milestone["type"], milestone["type"]) if milestone else None,
-                date_cell(milestone["effective_date"]) if milestone else None,
+                milestone_label(milestone),
+                date_cell(milestone["deadline"] or milestone["effective_date"]) if milestone else None,
             ]
         )
     fmt = "xlsx" if format == "xlsx" else "csv"
     body = write_table(fmt, LIST_COLUMNS, lines, "Contrats")
     name = f"contrats-{today.isoformat()}.{fmt}"
     return attachment(body, XLSX_MEDIA_TYPE if fmt == "xlsx" else CSV_MEDIA_TYPE, name)
+
+
+def milestone_label(m: dict[str, Any] | None) -> str | None:
+    if m is None:
+        return None
+    return TODO_LABELS[m["todo"]] if m.get("todo") else EVENT_FR.get(m["type"], m["type"])
 
 
 def date_cell(text: str | None) -> date | None:

@@ -119,7 +119,11 @@ def test_listing_filters_by_status_name_and_upcoming_milestone_with_pagination(a
     assert [c["apprentice"] for c in api.get("/contracts", apprentice="duRAND").json()["items"]] == ["Léa Durand"]
     accepted = api.get("/contracts", status="accepted").json()["items"]
     assert [c["id"] for c in accepted] == [running]
-    assert accepted[0]["next_milestone"] == {"type": "AgeBracketReached", "effective_date": "2026-04-01"}
+    assert accepted[0]["next_milestone"] == {
+        "type": "AgeBracketReached",
+        "effective_date": "2026-04-01",
+        "deadline": None,
+    }
     assert accepted[0]["current_wage"] == {"month": "2026-01", "amount": "492.22"}
     due = (TODAY.replace(month=4, day=1) - TODAY).days
     assert [c["id"] for c in api.get("/contracts", due_within_days=due).json()["items"]] == [running]

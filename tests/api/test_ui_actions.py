@@ -141,3 +141,18 @@ def test_an_employer_sees_no_action_and_cannot_post_one(api: Api) -> None:
     r = act(api, cid, "4", type="Terminated", on="2026-01-31", reason="x")
     assert r.status_code == 404
     assert api.client.get("/ui/contracts/new").status_code == 404
+
+
+def test_the_list_and_the_todo_page_give_the_same_deadline_for_a_filing(api: Api) -> None:
+    session(api)
+    cid = api.draft(terms()).json()["id"]
+    page = api.client.get(f"/ui/contracts/{cid}").text
+    assert act(api, cid, version_on(page), type="Signed", on="2025-08-25").status_code == 303
+    listed = html.unescape(api.client.get("/ui/contracts").text)
+    row = re.search(rf'<tr data-contract="{cid}">(.*?)</tr>', listed, re.S)
+    assert row is not None
+    found = re.search(r"Transmettre le contrat pour dépôt — au plus tard le (\d\d/\d\d/\d{4})", row.group(1))
+    assert found, row.group(1)
+    todo = html.unescape(api.client.get("/ui/todo").text)
+    assert f"{found.group(1)}" in todo and "Transmettre le contrat pour dépôt" in todo
+    assert "(en retard)" in row.group(1)  # the app's today is past the deadline, as "À faire" says
