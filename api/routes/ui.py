@@ -362,6 +362,7 @@ def contract_view(
         form=form,
         actions=available_actions(contract) if principal.may_change(contract.cfa_id) else [],
         correctable=CORRECTABLE,
+        live_statuses=LIVE,
         today=today,
         **extra,
     )

@@ -7,19 +7,10 @@ nothing. Without it they skip with the reason outside CI, and fail under CI=true
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from domain.dates import add_months
@@ -27,54 +18,7 @@ from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 from tests.contract_builders import terms
 from tests.system.helpers import running
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-NARROW_NBSP, NBSP = "\u202f", "\u00a0"
-
-
-def _browser_available() -> str | None:
-    """Why the browser cannot be used, or None."""
-    if shutil.which("chromium") and shutil.which("chromedriver"):
-        return None
-    return "no headless chromium or chromedriver: run bin/setup-browser (bin/test runs it before pytest)"
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    reason = _browser_available()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,1400",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
-    ):
-        options.add_argument(flag)
-    options.binary_location = shutil.which("chromium") or "chromium"
-    browser = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
-    browser.set_page_load_timeout(30)
-    yield browser
-    browser.quit()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.ui.conftest import ARTIFACTS, NBSP, login, serving
 
 
 @pytest.fixture(scope="module")
@@ -101,48 +45,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     }
     schedule = ledger.contracts.wage_schedule(lea)
     ledger.close()
-    port = _free_port()
-    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "ledger"), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "ledger serve did not start"
-        time.sleep(0.1)
-    yield {
-        "base": base,
-        "keys": keys,
-        "lea": str(lea),
-        "durand": str(durand),
-        "other": str(other),
-        "months": len(schedule.months),
-    }
-    server.terminate()
-    server.wait(10)
-
-
-def login(driver: Any, base: str, key: str) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    driver.delete_all_cookies()
-    driver.get(f"{base}/ui/login")
-    field = driver.find_element(By.ID, "key")
-    label = driver.find_element(By.CSS_SELECTOR, "label[for=key]")
-    assert label.text == "Clé d'API"  # a real label for the field
-    field.send_keys(key)
-    field.submit()
-    WebDriverWait(driver, 10).until(lambda d: not d.current_url.endswith("/ui/login"))
+    with serving(url) as base:
+        yield {
+            "base": base,
+            "keys": keys,
+            "lea": str(lea),
+            "durand": str(durand),
+            "other": str(other),
+            "months": len(schedule.months),
+        }
 
 
 def rows(driver: Any) -> list[Any]:
