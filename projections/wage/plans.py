@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from domain.dates import days_in_month
 from domain.wage.engine import FULL, money, pct_number
 from domain.wage.plan import (
     KIND_FIXED,
@@ -200,3 +201,20 @@ def revalued_entries(
         )
         out.append((contract_ids[i], head + rate + tail + packed))
     return out
+
+
+def amounts_in_month(blobs: Sequence[bytes], year: int, month: int, ref: WageReference) -> list[int]:
+    """Each stored plan's minimum of one month in cents (0: the contract does not run that month)."""
+    if not blobs:
+        return []
+    b = StoredPlans.decode(blobs).batch.since(date(year, month, 1).toordinal())
+    last = date(year, month, 1).toordinal() + days_in_month(year, month) - 1
+    keep = b.first <= last
+    cut = PlanBatch(
+        b.count, b.owner[keep], b.first[keep], np.minimum(b.last[keep], last), b.kind[keep], b.coef[keep], b.floor[keep]
+    )
+    cells = cut.months()
+    out = np.zeros(b.count, dtype=np.int64)
+    out[cells.owner] = cells.amounts(ref)
+    result: list[int] = out.tolist()
+    return result

@@ -14,6 +14,7 @@ from domain.wage.reference import WageReference
 from projections import json_text
 from projections.tables import PostgresView, SQLiteView, ViewRecorder, folded
 from projections.wage.history import expanded
+from projections.wage.plans import amounts_in_month
 from projections.wage.rows import ContractRow, compute_row
 
 SMIC, SMIC_MAYOTTE, LU_COTE = "smic", "smic_mayotte", "lu_cote"  # the reference series, as the view names them
@@ -271,22 +272,42 @@ class WageViewQueries(ViewRecorder):
             f"SELECT c.next_due, c.next_kind, {ROW_COLUMNS} FROM {ROW_TABLES}"
             f" LEFT JOIN {{schema}}clock_index c ON c.contract_id = w.contract_id WHERE {condition}"
         )
-        if sort == WAGE_SORT:  # not a column: the month's amount of every matching row, sorted here
-            every = self.query(f"{select} ORDER BY w.contract_id", params)
-            rows_all = self.fresh_rows([r[2:] for r in every])
-            amount = {row.contract_id: month_amount(row.schedule_text, month) for row in rows_all}
-            order = sorted(range(len(every)), key=lambda i: (amount[rows_all[i].contract_id], rows_all[i].contract_id))
-            if descending:
-                order.reverse()
-            chosen = order[offset : offset + limit]
-            picked = [(rows_all[i], every[i]) for i in chosen]
-            return total, [(row, (r[0], r[1]) if r[0] else None) for row, r in picked]
+        if sort == WAGE_SORT:  # not a column: the month's minimum of every matching row, sorted here
+            ids = self._ids_by_month_amount(tables, condition, params, month, descending)
+            chosen = ids[offset : offset + limit]
+            if not chosen:
+                return total, []
+            marks = ",".join("?" * len(chosen))
+            found = self.query(f"{select} AND w.contract_id IN ({marks})", [*params, *chosen])
+            by_id = {r[2]: r for r in found}
+            picked = [by_id[c] for c in chosen if c in by_id]
+            fresh = self.fresh_rows([r[2:] for r in picked])
+            return total, [(row, (r[0], r[1]) if r[0] else None) for row, r in zip(fresh, picked, strict=True)]
         rows = self.query(
             f"{select} ORDER BY {self._order(sort, descending)}, w.contract_id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         fresh = self.fresh_rows([r[2:] for r in rows])
         return total, [(row, (r[0], r[1]) if r[0] else None) for row, r in zip(fresh, rows, strict=True)]
+
+    def _ids_by_month_amount(
+        self, tables: str, condition: str, params: Sequence[Any], month: str, descending: bool
+    ) -> list[str]:
+        """The matching contracts ordered by their minimum of `month` (YYYY-MM): from their rate plans under the
+        view's reference in one array computation (no month text read), else from their months text."""
+        rows = self.query(
+            f"SELECT w.contract_id, p.plan, w.schedule FROM {tables}"
+            f" LEFT JOIN {{schema}}wage_plans p ON p.contract_id = w.contract_id WHERE {condition}",
+            params,
+        )
+        planned = [(cid, bytes(plan)) for cid, plan, _ in rows if plan is not None]
+        year, number = (int(x) for x in month.split("-"))
+        cents = amounts_in_month([b for _, b in planned], year, number, self.reference())
+        amount = {cid: Decimal(c) / 100 for (cid, _), c in zip(planned, cents, strict=True)}
+        for cid, plan, text in rows:
+            if plan is None:
+                amount[cid] = month_amount(text, month)
+        return sorted(amount, key=lambda cid: (amount[cid], cid), reverse=descending)
 
     def _order(self, sort: str, descending: bool) -> str:
         column = SORTS.get(sort)

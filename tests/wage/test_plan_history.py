@@ -88,3 +88,21 @@ def test_many_stored_plans_are_read_back_as_one_batch() -> None:
     assert [cid for cid, _ in together] == ["a", "b"]
     for (_, text), (facts, _) in zip(together, plans, strict=True):
         assert expanded(json.loads(text)) == entry_by_engine(facts, change)
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=contracts(), rise=st.integers(min_value=-5000, max_value=30000), months_on=st.integers(-2, 40))
+def test_one_months_minimum_from_stored_plans_is_the_engines(
+    case: tuple[WageFacts, date], rise: int, months_on: int
+) -> None:
+    from domain.dates import add_months
+    from projections.wage.plans import amounts_in_month
+
+    facts, on = case
+    plan = plan_for(facts, compute_schedule(facts, REF))
+    if plan is None:
+        return
+    ref = with_smic(on, Decimal(REF.smic.value_at(on.toordinal()) + rise) / 100)
+    month = add_months(facts.terms.start_date.replace(day=1), months_on)
+    expected = compute_schedule(facts, ref).amounts().get(f"{month.year:04d}-{month.month:02d}", 0)
+    assert amounts_in_month([encode(plan)], month.year, month.month, ref) == [expected]
