@@ -93,14 +93,15 @@ def run(name: str, url: str, n: int, repeat: int) -> list[dict[str, Any]]:
                 json = timed(
                     api, "/contracts", {"limit": 50, **api_query}, repeat, headers={"Authorization": f"Bearer {token}"}
                 )
-                row = {
+                page_ms, json_ms = statistics.median(html), statistics.median(json)
+                row: dict[str, Any] = {
                     "backend": name,
                     "case": case,
-                    "page_ms": statistics.median(html),
+                    "page_ms": page_ms,
                     "page_max_ms": max(html),
-                    "json_ms": statistics.median(json),
+                    "json_ms": json_ms,
+                    "ratio": page_ms / json_ms,
                 }
-                row["ratio"] = row["page_ms"] / row["json_ms"]
                 out.append(row)
                 print(
                     f"{name:<8} {case:<22} page {row['page_ms']:6.1f} ms (max {row['page_max_ms']:6.1f})"
