@@ -46,6 +46,15 @@ def _months(first: str, last: str, today: date) -> tuple[str, str]:
     return first, min(last, cap)
 
 
+def _span(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last` (YYYY-MM), both included: a month without payment shows as 0."""
+    out, day = [], date.fromisoformat(f"{first}-01")
+    while month_key(day) <= last:
+        out.append(month_key(day))
+        day = add_months(day, 1)
+    return out
+
+
 @router.get("/funding", response_class=HTMLResponse)
 def funding_page(
     request: Request,
@@ -58,7 +67,10 @@ def funding_page(
         return HTMLResponse(render(request, "missing.html", principal).body, status_code=404)
     today = request.app.state.today()
     first, last = _months(first, last, today)
-    months = forecast_months(ledger, principal.tenant, first, last)
+    found = {m["month"]: m for m in forecast_months(ledger, principal.tenant, first, last)}
+    months = [
+        found.get(k, {"month": k, "OPCO": "0.00", "employer": "0.00", "contracts": 0}) for k in _span(first, last)
+    ]
     rows = forecast_rows(months)
     chart = {
         "labels": [french.month(m["month"]) for m in months],
