@@ -26,7 +26,7 @@ from api.routes.imports import attachment
 from domain.access import Principal
 from domain.contract import LIVE, SERVICE_EVENT_TYPES, Contract
 from domain.errors import DomainError
-from domain.funding.report import funding_json
+from domain.funding.report import funding_json, hiring_aid_json
 from domain.sessions import SESSION_LIFETIME
 from domain.wage.engine import schedule_json
 from ledger.cerfa.forms import conformity, filled_form
@@ -328,6 +328,10 @@ def contract_view(
         funding: dict[str, Any] | None = funding_json(ledger.contracts.contract_funding(contract.id), today)
     except DomainError:
         funding = None
+    try:
+        hiring: dict[str, Any] | None = hiring_aid_json(ledger.contracts.contract_hiring_aid(contract.id))
+    except DomainError:
+        hiring = None
     events = [
         {**e, "who": "service (horloge)" if e["type"] in SERVICE_EVENT_TYPES or e["payload"].get("implicit") else "CFA"}
         for e in ledger.contracts.contract_events(contract.id)
@@ -359,6 +363,7 @@ def contract_view(
         chart=chart,
         events=events,
         funding=funding,
+        hiring=hiring,
         form=form,
         actions=available_actions(contract) if principal.may_change(contract.cfa_id) else [],
         correctable=CORRECTABLE,

@@ -64,3 +64,15 @@ def _key(label: str) -> str:
 
     name, year = label.rsplit(" ", 1)
     return f"{year}-{MONTHS.index(name) + 1:02d}"
+
+
+def test_a_contract_page_shows_its_master_its_employer_and_the_hiring_aid_in_french(api: Api) -> None:
+    cid, _ = api.running(terms(master="M-1"))
+    session(api)
+    page = html.unescape(api.client.get(f"/ui/contracts/{cid}").text)
+    assert "Maître d'apprentissage" in page and "M-1" in page
+    assert "Boulangerie Martin (SIRET 12345678900011, privé, 4 salariés)" in page
+    aid = api.get(f"/contracts/{cid}/hiring-aid").json()
+    assert "Aide à l'embauche" in page
+    assert aid["eligible"] and f"Éligible : <strong>{euros(aid['annual'])}</strong>" in page
+    assert all(euros(m["amount"]) in page for m in aid["months"])

@@ -240,3 +240,27 @@ def test_the_employer_and_the_funding_pages_show_their_figures(driver: Any, site
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return Chart.getChart('funding-chart') !== undefined"))
     bars = driver.execute_script("return Chart.getChart('funding-chart').data.labels.length")
     assert bars == len(driver.find_elements(By.CSS_SELECTOR, "table.forecast tbody tr")) > 0
+
+
+def test_every_page_fits_a_360_px_screen(driver: Any, site: dict[str, Any]) -> None:
+    sized(driver, (360, 740))
+    try:
+        wide = {}
+        for who, paths in (
+            ("cfa", ["/ui/contracts", f"/ui/contracts/{site['lea']}", "/ui/todo", "/ui/import", "/ui/contracts/new"]),
+            ("cfa", ["/ui/funding"]),
+            ("employer", ["/ui/employer"]),
+        ):
+            login(driver, site["base"], site["keys"][who])
+            for path in paths:
+                driver.get(site["base"] + path)
+                width = driver.execute_script("return document.documentElement.clientWidth")
+                if driver.execute_script("return document.documentElement.scrollWidth") > width:
+                    wide[path] = driver.execute_script(
+                        "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect()"
+                        ".right > document.documentElement.clientWidth).map(e => e.tagName + '.' + e.className)"
+                        ".slice(0, 3)"
+                    )
+        assert not wide, wide
+    finally:
+        sized(driver, DESKTOP)
