@@ -57,6 +57,8 @@ def test_the_page_filters_by_employer_before_paging_and_its_pages_add_up(api: Ap
     assert "1–11 sur 11 contrats" in page
     first = api.client.get("/ui/contracts", params={"status": "drafted", "sort": "apprentice", "order": "asc"}).text
     assert "1–50 sur 65 contrats" in first and "Page 1 sur 2" in first and 'rel="next"' in first
+    api_total = api.get("/contracts", status=["drafted"]).json()["total"]
+    assert f"sur {api_total} contrats" in api.client.get("/ui/contracts", params={"status": "drafted"}).text
     second_link = re.search(r'href="([^"]+)" rel="next"', first)
     assert second_link is not None
     second = api.client.get(second_link.group(1).replace("&amp;", "&")).text

@@ -264,3 +264,18 @@ def test_every_page_fits_a_360_px_screen(driver: Any, site: dict[str, Any]) -> N
         assert not wide, wide
     finally:
         sized(driver, DESKTOP)
+
+
+def test_the_print_view_keeps_the_figures_and_drops_the_controls(driver: Any, site: dict[str, Any]) -> None:
+    from selenium.webdriver.common.by import By
+
+    login(driver, site["base"], site["keys"]["cfa"])
+    driver.get(f"{site['base']}/ui/contracts/{site['lea']}")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not driver.find_element(By.CSS_SELECTOR, "section.actions").is_displayed()
+        assert not driver.find_element(By.CSS_SELECTOR, "header").is_displayed()
+        assert driver.find_element(By.CSS_SELECTOR, "table.months").is_displayed()
+        assert driver.find_element(By.ID, "wage-chart").is_displayed()
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
