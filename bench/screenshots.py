@@ -68,7 +68,8 @@ def main() -> None:
     args = parser.parse_args()
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         raise SystemExit("no headless chromium or chromedriver: run bin/setup-browser")
-    from tests.ui.conftest import login, serving  # the same server and sign-in as the browser tests
+    from tests.live_server import serving  # the same server and sign-in as the browser tests
+    from tests.ui.conftest import login
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

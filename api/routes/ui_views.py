@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import french
@@ -55,18 +55,22 @@ def _span(first: str, last: str) -> list[str]:
     return out
 
 
-@router.get("/funding", response_class=HTMLResponse)
-def funding_page(
+def month_range(
     request: Request,
-    ledger: LedgerDep,
-    principal: PagePrincipal,
     first: Annotated[str, Query(alias="from", max_length=7)] = "",
     last: Annotated[str, Query(alias="to", max_length=7)] = "",
-) -> HTMLResponse:
+) -> tuple[str, str]:
+    return _months(first, last, request.app.state.today())
+
+
+MonthRange = Annotated[tuple[str, str], Depends(month_range)]
+
+
+@router.get("/funding", response_class=HTMLResponse)
+def funding_page(request: Request, ledger: LedgerDep, principal: PagePrincipal, span: MonthRange) -> HTMLResponse:
     if principal.role not in (CFA, ADMIN):
         return HTMLResponse(render(request, "missing.html", principal).body, status_code=404)
-    today = request.app.state.today()
-    first, last = _months(first, last, today)
+    first, last = span
     found = {m["month"]: m for m in forecast_months(ledger, principal.tenant, first, last)}
     months = [
         found.get(k, {"month": k, "OPCO": "0.00", "employer": "0.00", "contracts": 0}) for k in _span(first, last)
@@ -92,8 +96,7 @@ def funding_export(
     request: Request,
     ledger: LedgerDep,
     principal: PagePrincipal,
-    first: Annotated[str, Query(alias="from", max_length=7)] = "",
-    last: Annotated[str, Query(alias="to", max_length=7)] = "",
+    span: MonthRange,
     format: Annotated[str, Query(max_length=4)] = "csv",
     detail: Annotated[str, Query(max_length=8)] = "months",
 ) -> Response:
@@ -101,7 +104,7 @@ def funding_export(
     if principal.role not in (CFA, ADMIN):
         return HTMLResponse(render(request, "missing.html", principal).body, status_code=404)
     today = request.app.state.today()
-    first, last = _months(first, last, today)
+    first, last = span
     fmt = "xlsx" if format == "xlsx" else "csv"
     if detail == "payments":
         scope = principal.scope()

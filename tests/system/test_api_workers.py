@@ -6,10 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,18 +19,12 @@ from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 from tests.conftest import POSTGRES_URL
 from tests.contract_builders import terms
+from tests.live_server import LEDGER, serving
 from tests.system.helpers import running
 
-LEDGER = str(Path(sys.executable).parent / "ledger")
 WAGES_200 = re.compile(
     r'http_requests_total\{method="GET",route="/contracts/\{contract_id\}/wages",status="200"\} (\S+)'
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -50,26 +41,8 @@ def served(postgres_schema: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
         key = ledger.contracts.issue_api_key("cfa", "cfa-1", "CFA").token
     finally:
         ledger.close()
-    port, metrics = _free_port(), tmp_path / "metrics"
-    env = {**os.environ, "LEDGER_DATABASE_URL": url, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
-    server = subprocess.Popen(
-        [LEDGER, "serve", "--workers", "2", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, "ledger serve --workers 2 exited"
-            assert time.monotonic() < deadline, "ledger serve --workers 2 did not start"
-            time.sleep(0.2)
+    metrics = tmp_path / "metrics"
+    with serving(url, "--workers", "2", env={"PROMETHEUS_MULTIPROC_DIR": str(metrics)}, timeout=60) as base:
         yield {
             "base": base,
             "cid": str(cid),
@@ -77,9 +50,6 @@ def served(postgres_schema: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
             "metrics": metrics,
             "url": url,
         }
-    finally:
-        server.terminate()
-        server.wait(20)
 
 
 def _get(url: str, headers: dict[str, str]) -> httpx.Response:

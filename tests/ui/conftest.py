@@ -6,17 +6,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,40 +55,6 @@ def driver() -> Iterator[Any]:
     browser.set_page_load_timeout(30)
     yield browser
     browser.quit()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def serving(url: str) -> Iterator[str]:
-    """`ledger serve` on a free port over the store at `url`; its base address."""
-    port = _free_port()
-    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "ledger"), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "ledger serve did not start"
-            time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def login(driver: Any, base: str, key: str) -> None:

@@ -14,8 +14,9 @@ import pytest
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 from tests.contract_builders import terms
+from tests.live_server import serving
 from tests.system.helpers import running
-from tests.ui.conftest import ARTIFACTS, axe_violations, login, serving
+from tests.ui.conftest import ARTIFACTS, axe_violations, login
 
 EMPLOYER_SIRET = "12345678900011"
 DESKTOP, PHONE = (1280, 1400), (390, 844)

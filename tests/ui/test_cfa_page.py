@@ -17,8 +17,9 @@ from domain.dates import add_months
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 from tests.contract_builders import terms
+from tests.live_server import serving
 from tests.system.helpers import running
-from tests.ui.conftest import ARTIFACTS, NBSP, login, serving
+from tests.ui.conftest import ARTIFACTS, NBSP, login
 
 
 @pytest.fixture(scope="module")
