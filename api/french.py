@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from domain.contract_events import FRENCH_NAMES
+
 NARROW_NBSP = "\u202f"  # thousands separator (CLDR fr)
 NBSP = "\u00a0"  # before the euro sign
 
@@ -107,22 +109,7 @@ STATUS_FR = {
     "ended": "terminé",
 }
 EVENT_FR = {
-    "Drafted": "Contrat rédigé",
-    "Signed": "Signé",
-    "Filed": "Transmis pour dépôt",
-    "FilingDecided": "Décision de dépôt",
-    "ProbationEnded": "Fin de la période d'essai",
-    "FormAttached": "Formulaire CERFA joint",
-    "AgeBracketReached": "Nouvelle tranche d'âge",
-    "ContractYearStarted": "Nouvelle année de contrat",
-    "ExamFailedExtended": "Prolongé après échec à l'examen",
-    "DisabilityRecognised": "Handicap reconnu",
-    "SmcChanged": "Nouveau salaire minimum conventionnel",
-    "Terminated": "Rupture",
-    "Ended": "Fin du contrat",
-    "TermsCorrected": "Correction des termes",
-    "FilingOverdue": "Dépôt en retard",
-    "EndApproaching": "Fin du contrat proche",
+    **FRENCH_NAMES,
     "SmicRevalued": "Revalorisation du SMIC",
     "LuxembourgCoteRecorded": "Indexation luxembourgeoise",
     "RateChanged": "Nouveau taux",

@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import legal_parameters as law
 from domain.clock import ClockState
+from domain.contract_events import BY_NAME, RECORDABLE
 from domain.dates import add_working_days
 from domain.errors import IllegalTransition, InvalidEvent, InvalidTerms
 from domain.personal_data import erased_terms, is_erased
@@ -579,19 +580,19 @@ class Contract(Aggregate):
         if not isinstance(payload, Mapping):
             raise InvalidEvent("an event is a JSON object with a 'type'", field="type")
         kind = payload.get("type")
-        spec = _RECORDERS.get(kind) if isinstance(kind, str) else None
-        if spec is None:
+        spec = BY_NAME.get(kind) if isinstance(kind, str) else None
+        if spec is None or not spec.recordable:
             raise InvalidEvent(
-                f"type {kind!r} is not an event a contract records (one of {', '.join(sorted(_RECORDERS))})",
+                f"type {kind!r} is not an event a contract records (one of {', '.join(sorted(_APPLY))})",
                 field="type",
             )
-        fields, derived, by_service_only, apply = spec
-        if by_service_only and not by_service:
+        if spec.by_service and not by_service:
             raise InvalidEvent(f"{kind} is recorded by the service itself, not by a user", field="type")
-        unknown = sorted(set(payload) - {"type"} - set(fields) - set(derived))
+        unknown = sorted(set(payload) - {"type"} - set(spec.fields) - set(spec.derived))
         if unknown:
-            raise InvalidEvent(f"{kind} has no field '{unknown[0]}' (fields: {', '.join(fields)})", field=unknown[0])
-        apply(self, _Payload(payload, by_service))
+            fields = ", ".join(spec.fields)
+            raise InvalidEvent(f"{kind} has no field '{unknown[0]}' (fields: {fields})", field=unknown[0])
+        _APPLY[spec.name](self, _Payload(payload, by_service))
 
 
 def _check_reason(reason: Any) -> None:
@@ -683,48 +684,23 @@ def _record_decision(c: Contract, p: _Payload) -> None:
     c.decide_filing(p.date("on"), p.boolean("accepted"), p.text("reason", ""), implicit)
 
 
-# type → (fields, derived fields accepted and ignored, recorded by the service only, how to apply)
-_Recorder = tuple[tuple[str, ...], tuple[str, ...], bool, Callable[[Contract, _Payload], None]]
-_RECORDERS: dict[str, _Recorder] = {
-    "Signed": (("on",), (), False, lambda c, p: c.sign(p.date("on"))),
-    "Filed": (("on", "authority"), ("decision_due",), False, lambda c, p: c.file(p.date("on"), p.text("authority"))),
-    "FilingDecided": (("on", "accepted", "reason", "implicit"), (), False, _record_decision),
-    "ProbationEnded": (("on",), (), False, lambda c, p: c.end_probation(p.date("on"))),
-    "ExamFailedExtended": (
-        ("on", "new_end_date"),
-        ("previous_end_date",),
-        False,
-        lambda c, p: c.extend_for_exam_failure(p.date("on"), p.date("new_end_date")),
+# How each recordable event (`contract_events.RECORDABLE`: its fields, who records it) is applied.
+_APPLY: dict[str, Callable[[Contract, _Payload], None]] = {
+    "Signed": lambda c, p: c.sign(p.date("on")),
+    "Filed": lambda c, p: c.file(p.date("on"), p.text("authority")),
+    "FilingDecided": _record_decision,
+    "ProbationEnded": lambda c, p: c.end_probation(p.date("on")),
+    "ExamFailedExtended": lambda c, p: c.extend_for_exam_failure(p.date("on"), p.date("new_end_date")),
+    "DisabilityRecognised": lambda c, p: c.recognise_disability(p.date("on")),
+    "SmcChanged": lambda c, p: c.change_smc(p.date("from"), p.money("monthly")),
+    "Terminated": lambda c, p: c.terminate(p.date("on"), p.text("reason")),
+    "TermsCorrected": _record_correction,
+    "AgeBracketReached": lambda c, p: c.reach_age_bracket(
+        p.date("effective_date"), p.text("bracket"), p.integer("age")
     ),
-    "DisabilityRecognised": (("on",), (), False, lambda c, p: c.recognise_disability(p.date("on"))),
-    "SmcChanged": (("from", "monthly"), (), False, lambda c, p: c.change_smc(p.date("from"), p.money("monthly"))),
-    "Terminated": (("on", "reason"), (), False, lambda c, p: c.terminate(p.date("on"), p.text("reason"))),
-    "TermsCorrected": (("terms", "changes", "reason"), ("changed", "deadlines", "warnings"), False, _record_correction),
-    "AgeBracketReached": (
-        ("effective_date", "bracket", "age"),
-        (),
-        True,
-        lambda c, p: c.reach_age_bracket(p.date("effective_date"), p.text("bracket"), p.integer("age")),
-    ),
-    "ContractYearStarted": (
-        ("effective_date", "year"),
-        (),
-        True,
-        lambda c, p: c.start_contract_year(p.date("effective_date"), p.integer("year")),
-    ),
-    "Ended": (("on",), (), True, lambda c, p: c.end(p.date("on"))),
-    "FilingOverdue": (
-        ("effective_date",),
-        ("filing_due",),
-        True,
-        lambda c, p: c.record_filing_overdue(p.date("effective_date")),
-    ),
-    "EndApproaching": (
-        ("effective_date", "end_date"),
-        (),
-        True,
-        lambda c, p: c.record_end_approaching(p.date("effective_date"), p.date("end_date")),
-    ),
+    "ContractYearStarted": lambda c, p: c.start_contract_year(p.date("effective_date"), p.integer("year")),
+    "Ended": lambda c, p: c.end(p.date("on")),
+    "FilingOverdue": lambda c, p: c.record_filing_overdue(p.date("effective_date")),
+    "EndApproaching": lambda c, p: c.record_end_approaching(p.date("effective_date"), p.date("end_date")),
 }
-USER_EVENT_TYPES = frozenset(k for k, v in _RECORDERS.items() if not v[2])
-SERVICE_EVENT_TYPES = frozenset(k for k, v in _RECORDERS.items() if v[2])
+assert set(_APPLY) == {k.name for k in RECORDABLE}, "every recordable event is applied, and only those"

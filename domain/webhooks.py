@@ -17,19 +17,16 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.contract_events import CONTRACT_EVENTS
 from domain.errors import DomainError
 from domain.terms import has_control_characters
 
 # Public webhook types, and the domain events each is made from.
 WEBHOOK_TYPES: dict[str, frozenset[str]] = {
-    "contract.signed": frozenset({"Signed"}),
-    "contract.filed": frozenset({"Filed"}),
-    "contract.decided": frozenset({"FilingDecided"}),
-    "contract.extended": frozenset({"ExamFailedExtended"}),
-    "contract.terminated": frozenset({"Terminated"}),
-    "contract.ended": frozenset({"Ended"}),
-    "contract.milestone": frozenset({"AgeBracketReached", "ContractYearStarted"}),
-    "contract.deadline": frozenset({"FilingOverdue", "EndApproaching"}),
+    **{
+        name: frozenset(k.name for k in CONTRACT_EVENTS if k.webhook == name)
+        for name in dict.fromkeys(k.webhook for k in CONTRACT_EVENTS if k.webhook)
+    },
     "wage.changed": frozenset(),  # from the wage projection's history: a new minimum from a given month
 }
 ALL_TYPES = "*"

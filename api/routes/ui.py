@@ -24,7 +24,8 @@ from api.french import EVENT_FR, STATUS_FR
 from api.page_actions import CORRECTABLE, available_actions
 from api.routes.imports import attachment
 from domain.access import Principal
-from domain.contract import LIVE, SERVICE_EVENT_TYPES, Contract
+from domain.contract import LIVE, Contract
+from domain.contract_events import SERVICE_EVENT_TYPES
 from domain.errors import DomainError
 from domain.funding.report import funding_json, hiring_aid_json
 from domain.sessions import SESSION_LIFETIME

@@ -12,37 +12,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from domain import contract_events
 from domain import legal_parameters as law
 from domain.dates import add_months
 from domain.errors import IllegalTransition, InvalidEvent, InvalidTerms
 from domain.terms import ContractTerms, SmcEntry, check_terms, parse_date, parse_money, parse_terms
 
-# Events a user records (interfaces §3) plus the service's own; those not listed in WAGE_EVENTS are
-# accepted in a schedule case and have no effect on the wage.
-# The recorded events that change a contract's wage facts (the others leave the minimum as it is).
-WAGE_FACT_EVENTS = frozenset(
-    {"ExamFailedExtended", "DisabilityRecognised", "SmcChanged", "Terminated", "TermsCorrected"}
-)
-KNOWN_EVENT_TYPES = frozenset(
-    {
-        "Drafted",
-        "Signed",
-        "Filed",
-        "FilingDecided",
-        "ProbationEnded",
-        "AgeBracketReached",
-        "ContractYearStarted",
-        "ExamFailedExtended",
-        "DisabilityRecognised",
-        "SmcChanged",
-        "Terminated",
-        "Ended",
-        "TermsCorrected",
-        "FilingOverdue",
-        "DecisionOverdue",
-        "EndApproaching",
-    }
-)
+# The recorded events that change a contract's wage facts (the others leave the minimum as it is), and every
+# event a schedule case may hold (the others than those have no effect on the wage; DecisionOverdue is an
+# older name a case may still carry).
+WAGE_FACT_EVENTS = contract_events.WAGE_FACT_EVENTS
+KNOWN_EVENT_TYPES = frozenset({*contract_events.BY_NAME, "DecisionOverdue"})
 
 
 def check_extension(current_end: date, new_end: date, already_extended: bool) -> None:

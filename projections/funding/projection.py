@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
+from domain.contract_events import FUNDING_ARTICLES
 from domain.errors import DomainError, InvalidTerms
 from domain.events import RecordedEvent, topic_prefix
 from domain.funding.engine import (
@@ -43,12 +44,7 @@ FUNDING_REFERENCE_TOPICS = topic_prefix(FundingReference)
 CONTRACT_KINDS = FUNDING_FACT_EVENTS | {"Drafted", "Filed", "FilingDecided", "Ended", "PersonalDataErased"}
 FUNDING_INPUT_KINDS = frozenset(CONTRACT_KINDS | REFERENCE_KINDS)  # every kind `funding_input` may keep
 CAUSE_ARTICLES = {
-    "Drafted": "L6332-14 I 1°",
-    "Signed": "L6332-14 (NPEC in force at the conclusion)",
-    "Terminated": "R6332-25 (rupture)",
-    "ExamFailedExtended": "L6222-11 (extension funded at the same level)",
-    "DisabilityRecognised": "D6332-82",
-    "TermsCorrected": "correction of the terms",
+    **FUNDING_ARTICLES,
     "NpecRecorded": "D6332-78",
     "NpecFixed": "D6332-80 (regularisation)",
     "AmorcageForfaitsRecorded": "D6332-80",

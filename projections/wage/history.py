@@ -15,22 +15,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain import legal_parameters as law
+from domain.contract_events import WAGE_ARTICLES
 from domain.wage.engine import Rate, Schedule, full_month, money, pct_number
 
 TIMELINE_CAUSES = frozenset({"Drafted", "AgeBracketReached", "ContractYearStarted"})
 
 # The article that governs a change of each cause (the rule that moved the amount).
 CAUSE_ARTICLES = {
-    "Drafted": "D6222-26",
-    "AgeBracketReached": "D6222-31",
-    "ContractYearStarted": "D6222-26",
+    **WAGE_ARTICLES,
     "SmicRevalued": law.SMIC_ARTICLE,
-    "SmcChanged": "D6222-26",
-    "ExamFailedExtended": "L6222-11 / D6222-28",
-    "DisabilityRecognised": "R6222-48 / R6222-49",
-    "Terminated": "L6222-18",
-    "TermsCorrected": "correction of the terms",
-    "LuxembourgCoteRecorded": "RGD indemnités d'apprentissage (LU)",
+    "LuxembourgCoteRecorded": law.LU_ARTICLE,
 }
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from domain import legal_parameters as law
+from domain.contract_events import STATUS_AFTER, TIMELINE_EVENTS
 from domain.events import RecordedEvent
 from domain.personal_data import erased_events, erased_terms
 from domain.wage.engine import Schedule
@@ -25,15 +26,7 @@ from projections.wage.revaluation import Recomputed, ReferenceChange, recomputat
 from projections.wage.rows import ContractRow, compute_row
 from projections.wage.view import LU_COTE, SMIC, SMIC_MAYOTTE, WageViewQueries, reference_item
 
-TIMELINE_EVENTS = frozenset({"AgeBracketReached", "ContractYearStarted"})
-STATUS_BY_EVENT = {
-    "Signed": "signed",
-    "Filed": "filed",
-    "ProbationEnded": None,
-    "Ended": "ended",
-    "Terminated": "terminated",
-    "ExamFailedExtended": "extended",
-}
+STATUS_BY_EVENT = STATUS_AFTER
 SMIC_SERIES = {law.METROPOLE: SMIC, law.MAYOTTE: SMIC_MAYOTTE}  # territory -> the view's series name
 REVALUATION_CHUNK = 2_000  # contracts without a plan recomputed and written at a time by the engine
 PLAN_CHUNK = 100_000  # plans evaluated at a time when the reference changes
@@ -44,7 +37,7 @@ WAGE_INPUT_KINDS = frozenset(
     | TIMELINE_EVENTS
     | WAGE_FACT_EVENTS
     | STATUS_BY_EVENT.keys()
-    | {"Drafted", "FilingDecided", "PersonalDataErased"}
+    | {"FilingDecided", "PersonalDataErased"}
 )
 
 
