@@ -196,35 +196,60 @@ class _Plan:
         return sorted(p for p in pts if self.start < p <= self.end)
 
     def rate_at(self, d: int) -> Rate:
+        """The rate in force on day d, as the law builds it, step by step (each step names its article)."""
         b = self._bracket(d)
         year = self._year(d)
-        rules: list[str] = []
+        ry, rules = self._grid_row(d, year)
+        rules += self._circumstances(d, b)
+        if self.abroad == "LU":
+            return self._luxembourg(d, b, year, rules)
+        if self.abroad == "DE":
+            return self._germany(b, year, rules)
+        smic = self._smic_on(d)
+        base, kind = self._base(d, b, smic)
+        rules.insert(0, law.GRID_ARTICLE)
+        pct, floor = self._previous_contract_floor(b, law.GRID[b][ry - 1] * PCT, rules)
+        rate = self._successive_same_level(pct * base, floor, base, smic, rules)
+        rate += self._extra_points(d, rules) * base
+        rate = self._contractual(rate, base, rules)
+        if rate % base:
+            base, kind = smic, "SMIC"  # only the capped D6222-30 amount is not a whole pct of the SMC
+        return Rate(
+            rate, rate // base if rate % base == 0 else round(rate / base), base, kind, b, year, ry, tuple(rules)
+        )
+
+    def _grid_row(self, d: int, year: int) -> tuple[int, list[str]]:
+        """The grid's year that sets the rate (D6222-26), and why it is not the year of execution: frozen in
+        an extension (D6222-28, R6222-47 / R6222-60), raised for a licence professionnelle, a 4th year."""
         if self.freeze_from is not None and d >= self.freeze_from:
-            ry = self.frozen_rate_year
-            rules.append(
-                law.EXAM_FAILURE_ARTICLE
-                if self.exam_ext is not None
+            after_exam = (
+                self.exam_ext is not None
                 and d >= self.exam_ext
                 and (self.cycle_end_ext is None or self.exam_ext <= self.cycle_end_ext)
-                else law.CONVENTION_EXTENSION_ARTICLE
             )
-        else:
-            ry = self._rate_year(d)
-            if self.facts.terms.training.licence_pro and ry > min(year, law.LAST_GRID_YEAR):
-                rules.append(law.LICENCE_PRO_MIN_YEAR.article)
-            if year > law.LAST_GRID_YEAR and self.athlete_only:
-                rules.append(law.ATHLETE_ARTICLE)
+            return self.frozen_rate_year, [law.EXAM_FAILURE_ARTICLE if after_exam else law.CONVENTION_EXTENSION_ARTICLE]
+        ry = self._rate_year(d)
+        rules = []
+        if self.facts.terms.training.licence_pro and ry > min(year, law.LAST_GRID_YEAR):
+            rules.append(law.LICENCE_PRO_MIN_YEAR.article)
+        if year > law.LAST_GRID_YEAR and self.athlete_only:
+            rules.append(law.ATHLETE_ARTICLE)
+        return ry, rules
+
+    def _circumstances(self, d: int, b: int) -> list[str]:
+        """What the rate also follows that day: a reduced duration (D6222-28-1), a bracket reached during the
+        contract (D6222-31), an apprentice under 16 (D6222-27)."""
+        rules = []
         if self.credited:
             rules.append(law.REDUCED_DURATION_ARTICLE)
         if b > self.bracket0:
             rules.append(law.BRACKET_CHANGE_ARTICLE)
         if d < self.under16_until:
             rules.append(law.UNDER_16_ARTICLE)
-        if self.abroad == "LU":
-            return self._luxembourg(d, b, year, rules)
-        if self.abroad == "DE":
-            return self._germany(b, year, rules)
+        return rules
 
+    def _smic_on(self, d: int) -> int:
+        """The monthly SMIC of the employer's territory that day (L3231-5); none known is refused."""
         smic = self.smic.value_at(d)
         if smic == 0:
             if self.territory == law.MAYOTTE:
@@ -234,28 +259,43 @@ class _Plan:
                     rule=law.MAYOTTE_SMIC_ARTICLE,
                 )
             raise NotComputable(f"no SMIC is known on {date.fromordinal(d)}", field="start_date", rule=law.SMIC_ARTICLE)
+        return smic
+
+    def _base(self, d: int, b: int, smic: int) -> tuple[int, str]:
+        """From 21, the higher of the SMIC and the conventional minimum (D6222-26 3° and 4°)."""
         smc = self.smc.value_at(d) if b >= law.SMC_FROM_BRACKET else 0
-        base, kind = (smc, "SMC") if smc > smic else (smic, "SMIC")
-        pct = law.GRID[b][ry - 1] * PCT
-        rules.insert(0, law.GRID_ARTICLE)
-        floor = 0
+        return (smc, "SMC") if smc > smic else (smic, "SMIC")
+
+    def _previous_contract_floor(self, b: int, pct: int, rules: list[str]) -> tuple[int, int]:
+        """A successive contract keeps at least the rate of the previous contract's last year (D6222-29); the
+        floor is also what D6222-30's majoration adds to. Returns (pct, floor)."""
         prev = self.prev
-        if prev is not None:
-            floor = law.GRID[b][min(prev.last_year, law.LAST_GRID_YEAR) - 1] * PCT
-            if self.d6222_29 and prev.same_employer and prev.last_year_pct_paid is not None:
-                floor = max(floor, int(prev.last_year_pct_paid * PCT))
-            if self.d6222_29 and floor > pct:
-                pct = floor
-                rules.append(law.PREVIOUS_CONTRACT_ARTICLE)
-        rate = pct * base
-        if self.d6222_30:
-            majorated = floor + law.SUCCESSIVE_SAME_LEVEL_POINTS.value * PCT
-            capped = min(majorated * base, law.MAJORATION_CAP_PCT.value * PCT * smic)
-            if capped > rate:
-                rate = capped
-                rules.append(law.SUCCESSIVE_SAME_LEVEL_POINTS.article)
-                if capped < majorated * base:
-                    rules.append(law.MAJORATION_CAP_PCT.article)
+        if prev is None:
+            return pct, 0
+        floor = law.GRID[b][min(prev.last_year, law.LAST_GRID_YEAR) - 1] * PCT
+        if self.d6222_29 and prev.same_employer and prev.last_year_pct_paid is not None:
+            floor = max(floor, int(prev.last_year_pct_paid * PCT))
+        if self.d6222_29 and floor > pct:
+            rules.append(law.PREVIOUS_CONTRACT_ARTICLE)
+            return floor, floor
+        return pct, floor
+
+    def _successive_same_level(self, rate: int, floor: int, base: int, smic: int, rules: list[str]) -> int:
+        """A short successive contract at the same level: the floor plus 15 points, capped (D6222-30)."""
+        if not self.d6222_30:
+            return rate
+        majorated = floor + law.SUCCESSIVE_SAME_LEVEL_POINTS.value * PCT
+        capped = min(majorated * base, law.MAJORATION_CAP_PCT.value * PCT * smic)
+        if capped <= rate:
+            return rate
+        rules.append(law.SUCCESSIVE_SAME_LEVEL_POINTS.article)
+        if capped < majorated * base:
+            rules.append(law.MAJORATION_CAP_PCT.article)
+        return capped
+
+    def _extra_points(self, d: int, rules: list[str]) -> int:
+        """Points added to the rate: a disabled apprentice's extension or 4th year (R6222-48 / R6222-49), a
+        public employer's majoration (D6272-2)."""
         extra = 0
         if (
             self.disability_from is not None
@@ -267,15 +307,14 @@ class _Plan:
         if self.public_points:
             extra += self.public_points
             rules.append(law.PUBLIC_MAJORATION_ARTICLE)
-        rate += extra * base
+        return extra
+
+    def _contractual(self, rate: int, base: int, rules: list[str]) -> int:
+        """A higher rate written in the contract is what is owed: the legal one is a floor (L6222-27)."""
         if self.contractual is not None and self.contractual * base > rate:
-            rate = self.contractual * base
             rules.append(law.CONTRACTUAL_RATE_ARTICLE)
-        if rate % base:
-            base, kind = smic, "SMIC"  # only the capped D6222-30 amount is not a whole pct of the SMC
-        return Rate(
-            rate, rate // base if rate % base == 0 else round(rate / base), base, kind, b, year, ry, tuple(rules)
-        )
+            return self.contractual * base
+        return rate
 
     def _luxembourg(self, d: int, b: int, year: int, rules: list[str]) -> Rate:
         family = self.lu_family or ""
