@@ -7,12 +7,10 @@ wasteful. Projections are followed in the background so the clock index stays cu
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 
-from ledger.clock import tick
 from ledger.system import bootstrap_ledger
-from ledger.time import paris_today
+from scheduler.clock_job import clock_job
 from scheduler.wakeup import run_forever
 
 log = logging.getLogger("ledger.scheduler")
@@ -28,12 +26,8 @@ def handle(args: argparse.Namespace) -> int:
     ledger = bootstrap_ledger()
     ledger.follow()
 
-    def run_tick() -> None:
-        report = tick(ledger, paris_today())
-        log.info(json.dumps({"event": "clock.tick", **report.as_dict(), "events": None}))
-
     try:
-        run_forever(run_tick)
+        run_forever(clock_job(ledger, log))
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:

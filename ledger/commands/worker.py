@@ -5,18 +5,15 @@ command (`ledger scheduler`, `ledger dispatcher`) for deployments that split the
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from ledger.clock import tick
 from ledger.dispatcher import Dispatcher
-from ledger.errors import RebuildIncomplete
 from ledger.rebuilding import resume_interrupted
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
-from ledger.time import paris_today
+from scheduler.clock_job import clock_job
 from scheduler.wakeup import TIMEZONE, schedule_clock
 
 log = logging.getLogger("ledger.worker")
@@ -44,15 +41,7 @@ def handle(args: argparse.Namespace) -> int:
     dispatcher = Dispatcher(ledger, settings)
     scheduler = BackgroundScheduler(timezone=TIMEZONE)
 
-    def run_tick() -> None:
-        try:
-            report = tick(ledger, paris_today())
-        except RebuildIncomplete as e:  # the next tick catches up once the rebuild is done
-            log.warning(json.dumps({"event": "clock.tick", "error": e.as_problem()}))
-            return
-        log.info(json.dumps({"event": "clock.tick", **report.as_dict(), "events": None}))
-
-    schedule_clock(scheduler, run_tick)
+    schedule_clock(scheduler, clock_job(ledger, log))
     scheduler.start()
     try:
         dispatcher.run_forever(interval=settings.follow_interval)
