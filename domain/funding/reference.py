@@ -317,6 +317,10 @@ class FundingTables:
         return latest.by_level[level], latest.source
 
     def parameter(self, name: str, concluded: date) -> law.FundingParameter | None:
+        """The parameter in force for a contract concluded then; None when the rule did not apply yet. A name
+        no rule has is an error, not a rule silently left out."""
+        if name not in PARAMETER_NAMES:
+            raise KeyError(f"no funding parameter is named {name!r} (one of {', '.join(sorted(PARAMETER_NAMES))})")
         versions = [p for p in self.parameters if p.name == name and p.applies_from <= concluded]
         return max(versions, key=lambda p: p.applies_from) if versions else None
 
