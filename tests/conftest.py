@@ -139,3 +139,16 @@ def make_ledger(backend: dict[str, str]) -> Iterator[Callable[[], Ledger]]:
 @pytest.fixture
 def ledger(make_ledger: Callable[[], Ledger]) -> Ledger:
     return make_ledger()
+
+
+# Tiers, by folder: the domain's rules, the application and its projections, the HTTP API, and the system
+# tests (real processes, a browser, a real server). `bin/test -m "not system"` is the fast inner loop.
+SYSTEM_FOLDERS = ("system", "ui")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests_root = Path(__file__).resolve().parent
+    for item in items:
+        parts = Path(str(item.path)).resolve().relative_to(tests_root).parts
+        if parts and parts[0] in SYSTEM_FOLDERS:
+            item.add_marker(pytest.mark.system)
