@@ -103,35 +103,6 @@ def month_key(month: int) -> str:
     return f"{1970 + year:04d}-{m0 + 1:02d}"
 
 
-def segment_rates_numerators(
-    first: Ints, last: Ints, kind: Ints, coef: Ints, floor: Ints, series: Mapping[str, DatedSeries]
-) -> Ints:
-    """Σ rate × days of each segment (cents × 10 000 × days), every segment cut at the series' dates."""
-    days = last - first + 1
-    num: Ints = np.where(kind == KIND_FIXED, coef * days, 0).astype(np.int64)
-    for k, name in SERIES_OF_KIND.items():
-        at = np.flatnonzero(kind == k)
-        if len(at) == 0:
-            continue
-        s = series[name]
-        starts, values = np.asarray(s.starts, dtype=np.int64), np.asarray((0, *s.values), dtype=np.int64)
-        # the value in force on the first and on the last day (index 0: none known yet)
-        i0 = np.searchsorted(starts, first[at], side="right")
-        i1 = np.searchsorted(starts, last[at], side="right")
-        whole = i0 == i1  # most segments: one value all along
-        one = at[whole]
-        num[one] = coef[one] * _base(k, floor[one], values[i0[whole]]) * days[one]
-        # the few that a change of the series cuts: each piece of them between two of its dates
-        cut, lo, hi = at[~whole], i0[~whole], i1[~whole]
-        for j in range(int(lo.min()) if len(lo) else 0, int(hi.max()) + 1 if len(hi) else 0):
-            inside = (lo <= j) & (hi >= j)
-            a = np.maximum(first[cut], starts[j - 1] if j > 0 else first[cut])
-            b = np.minimum(last[cut], starts[j] - 1 if j < len(starts) else last[cut])
-            n = np.where(inside, b - a + 1, 0)
-            num[cut] += coef[cut] * _base(k, floor[cut], np.full(len(cut), values[j])) * n
-    return num
-
-
 def _base(kind: int, floor: Ints, value: Ints) -> Ints:
     """The base a rate multiplies: the series' value, not below the SMC for a SMIC base (D6222-26)."""
     out: Ints = np.maximum(floor, value) if kind in SMIC_KINDS else value
@@ -199,74 +170,121 @@ class PlanBatch:
             self.floor[keep],
         )
 
-    def months(self) -> MonthCells:
-        """The pieces cut at every month: one cell per piece and month it covers."""
-        if len(self.first) == 0:
-            none = np.zeros(0, dtype=np.int64)
-            return MonthCells(self.count, none, none, none, none, none, none, none, none, none)
-        # Day → month and month → first day by table lookups over the batch's span (a few thousand days).
-        lo = int(self.first.min())
-        month_of = month_number(np.arange(lo, int(self.last.max()) + 1, dtype=np.int64))
-        m0, m1 = month_of[self.first - lo], month_of[self.last - lo]
-        firsts = month_first(np.arange(int(month_of[0]), int(month_of[-1]) + 2, dtype=np.int64))
-        base = int(month_of[0])
-        n = m1 - m0 + 1
-        offsets = np.cumsum(n) - n  # each piece's first cell
-        ends = offsets + n - 1  # and its last
-        # Month after month within a piece; from one piece to the next, back to the new piece's first month.
-        step = np.ones(int(n.sum()), dtype=np.int64)
-        step[offsets] = m0 - np.concatenate(([base], m1[:-1]))
-        month = np.cumsum(step) + base  # the month number of each cell
-        month_start, next_start = firsts[month - base], firsts[month - base + 1]
-        cell_first, cell_last = month_start.copy(), next_start - 1
-        cell_first[offsets] = self.first
-        cell_last[ends] = self.last
-        # A piece beginning in the month its predecessor of the same plan ends in shares that month.
-        new_month = np.ones(len(month), dtype=bool)
-        joins = (self.owner[1:] == self.owner[:-1]) & (m0[1:] == m1[:-1])
-        new_month[offsets[1:][joins]] = False
-        starts = np.flatnonzero(new_month)
-        return MonthCells(
-            self.count,
-            np.repeat(self.owner, n)[starts],
-            month[starts],
-            (next_start - month_start)[starts],
-            starts,
-            cell_first,
-            cell_last,
-            np.repeat(self.kind, n),
-            np.repeat(self.coef, n),
-            np.repeat(self.floor, n),
-        )
+    def months(self) -> MonthGrid:
+        """The plans' months: for each plan every month from its first day's to its last day's."""
+        return MonthGrid.of(self)
 
 
 @dataclass(frozen=True)
-class MonthCells:
-    """A batch's months (`owner`, `month`, `dim`, each starting at `starts` in the cells) and their cells."""
+class MonthGrid:
+    """A batch's months, plan after plan (`owner`, `month`: months since 1970), and how to value them.
 
-    count: int
+    The amounts are computed by runs, not day by day: each piece is cut at the dates of its base's series into
+    runs of one rate; a month a run covers whole is that rate's full month, rounded half-up; the months where
+    the rate changes (or the contract starts or ends) sum each run's rate × days and are rounded once, as the
+    engine rounds a month."""
+
+    batch: PlanBatch
     owner: Ints
     month: Ints
-    dim: Ints
-    starts: Ints
-    first: Ints
-    last: Ints
-    kind: Ints
-    coef: Ints
-    floor: Ints
+    start: Ints  # index of each plan's first month, and one past the last
+    first_month: Ints  # each plan's first month number
 
-    def amounts(self, ref: WageReference) -> Ints:
-        """Every month's amount in cents, plans one after another."""
-        if len(self.starts) == 0:
-            return np.zeros(0, dtype=np.int64)
-        num = segment_rates_numerators(self.first, self.last, self.kind, self.coef, self.floor, reference_series(ref))
-        return round_months(np.add.reduceat(num, self.starts), self.dim)
+    @classmethod
+    def of(cls, batch: PlanBatch) -> MonthGrid:
+        count = batch.count
+        m0 = np.zeros(count, dtype=np.int64)
+        m1 = np.full(count, -1, dtype=np.int64)
+        if len(batch.first):
+            # pieces come plan by plan in date order: a plan's first piece starts it, its last piece ends it
+            heads = np.flatnonzero(np.diff(batch.owner, prepend=-1))
+            tails = np.flatnonzero(np.diff(batch.owner, append=-1))
+            m0[batch.owner[heads]] = month_number(batch.first[heads])
+            m1[batch.owner[tails]] = month_number(batch.last[tails])
+        n = m1 - m0 + 1
+        start = np.zeros(count + 1, dtype=np.int64)
+        np.cumsum(n, out=start[1:])
+        owner = np.repeat(np.arange(count, dtype=np.int64), n)
+        month = m0[owner] + (np.arange(int(start[-1]), dtype=np.int64) - start[:-1][owner])
+        return cls(batch, owner, month, start, m0)
 
     def offsets(self) -> Ints:
         """`offsets[i]:offsets[i+1]` are plan i's months."""
-        out = np.zeros(self.count + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.owner, minlength=self.count), out=out[1:])
+        return self.start
+
+    def amounts(self, ref: WageReference) -> Ints:
+        """Every month's amount in cents, plans one after another."""
+        out = np.zeros(len(self.month), dtype=np.int64)
+        if len(self.batch.first) == 0:
+            return out
+        owner, first, last, rate = _runs(self.batch, reference_series(ref))
+        lo_day = int(first.min())
+        month_of = month_number(np.arange(lo_day, int(last.max()) + 1, dtype=np.int64))
+        base = int(month_of[0])
+        firsts = month_first(np.arange(base, int(month_of[-1]) + 2, dtype=np.int64))
+        m0, m1 = month_of[first - lo_day], month_of[last - lo_day]
+        month_start0, month_end0 = firsts[m0 - base], firsts[m0 - base + 1] - 1
+        month_start1, month_end1 = firsts[m1 - base], firsts[m1 - base + 1] - 1
+        at0 = self.start[:-1][owner] + (m0 - self.first_month[owner])  # where the run's first month is
+        single = m0 == m1
+        head_whole = (first == month_start0) & (last >= month_end0)
+        tail_whole = (last == month_end1) & (first <= month_start1)
+        # Months a run covers whole: its full month (the engine's `_round_month(rate, 1)`).
+        lead = np.where(head_whole, 0, 1)
+        count = np.maximum((m1 - np.where(tail_whole, 0, 1)) - (m0 + lead) + 1, 0)
+        run = np.repeat(np.arange(len(rate), dtype=np.int64), count)
+        within = np.arange(int(count.sum()), dtype=np.int64) - (np.cumsum(count) - count)[run]
+        out[(at0 + lead)[run] + within] = ((2 * rate + FULL) // (2 * FULL))[run]
+        # Months a run covers in part: Σ rate × days over the month's runs, rounded once.
+        head = ~head_whole
+        tail = ~tail_whole & ~single
+        where = np.concatenate([at0[head], (at0 + (m1 - m0))[tail]])
+        numerators = np.concatenate(
+            [
+                rate[head] * (np.minimum(last, month_end0) - first + 1)[head],
+                rate[tail] * (last - month_start1 + 1)[tail],
+            ]
+        )
+        if len(where):
+            order = np.argsort(where, kind="stable")
+            where, numerators = where[order], numerators[order]
+            starts = np.flatnonzero(np.diff(where, prepend=-1))
+            months = where[starts]
+            dim = firsts[self.month[months] - base + 1] - firsts[self.month[months] - base]
+            out[months] = round_months(np.add.reduceat(numerators, starts), dim)
         return out
+
+
+def _runs(b: PlanBatch, series: Mapping[str, DatedSeries]) -> tuple[Ints, Ints, Ints, Ints]:
+    """The pieces cut at the dates of their base's series: (plan, first day, last day, rate) of each run, a
+    rate being cents × 10 000 for a whole month."""
+    n = np.ones(len(b.first), dtype=np.int64)
+    j0 = np.zeros(len(b.first), dtype=np.int64)
+    tables: dict[int, tuple[Ints, Ints]] = {}
+    for k, name in SERIES_OF_KIND.items():
+        at = np.flatnonzero(b.kind == k)
+        if len(at) == 0:
+            continue
+        s = series[name]
+        starts, values = np.asarray(s.starts, dtype=np.int64), np.asarray((0, *s.values), dtype=np.int64)
+        # values[i] is in force on the days whose `searchsorted(starts, day, "right")` is i (0: none known yet)
+        i0 = np.searchsorted(starts, b.first[at], side="right")
+        j0[at], n[at] = i0, np.searchsorted(starts, b.last[at], side="right") - i0 + 1
+        tables[k] = (starts, values)
+    piece = np.repeat(np.arange(len(n), dtype=np.int64), n)
+    j = j0[piece] + (np.arange(int(n.sum()), dtype=np.int64) - (np.cumsum(n) - n)[piece])
+    first, last, kind, coef = b.first[piece], b.last[piece], b.kind[piece], b.coef[piece]
+    rate = np.where(kind == KIND_FIXED, coef, 0)
+    for k, (starts, values) in tables.items():
+        at = np.flatnonzero(kind == k)
+        jk = j[at]
+        opened = starts[np.maximum(jk - 1, 0)]
+        closed = starts[np.minimum(jk, len(starts) - 1)] - 1
+        first[at] = np.where(jk > 0, np.maximum(first[at], opened), first[at])
+        last[at] = np.where(jk < len(starts), np.minimum(last[at], closed), last[at])
+        rate[at] = coef[at] * _base(k, b.floor[piece[at]], values[jk])
+    kept = last >= first  # two values on one date (a correction): the earlier one is in force for no day
+    return b.owner[piece][kept], first[kept], last[kept], rate[kept]
 
 
 def evaluate(plan: RatePlan, ref: WageReference) -> dict[str, int]:
