@@ -23,7 +23,7 @@ from domain.contract import CORRECTION_ARTICLE
 from ledger.system import Ledger
 from ledger.tabular import Column
 from projections.wage.history import CAUSE_ARTICLES, expanded
-from projections.wage.view import COLUMNS, ContractRow
+from projections.wage.view import ROW_COLUMNS, ROW_TABLES, ContractRow
 
 PRORATA_CAUSE = "Mois incomplet (prorata des jours calendaires)"
 PRORATA_RULE = "D6222-26 (prorata : lecture du service)"
@@ -97,13 +97,13 @@ def payroll_contracts(ledger: Ledger, scope: Scope, first: str, last: str) -> li
     """The contracts running at some point of the months [first, last] (YYYY-MM), in the scope."""
     ledger.wage_runner.catch_up()
     start, end = month_bounds(first, last)
-    condition, params = scope.where()
+    condition, params = scope.where("w.")
     rows = ledger.wage_view.query(
-        f"SELECT {COLUMNS} FROM {{schema}}wage_contracts WHERE start_date <= ? AND effective_end >= ?{condition}"
-        " ORDER BY employer_siret, apprentice, contract_id",
+        f"SELECT {ROW_COLUMNS} FROM {ROW_TABLES} WHERE w.start_date <= ? AND w.effective_end >= ?{condition}"
+        " ORDER BY w.employer_siret, w.apprentice, w.contract_id",
         [end, start, *params],
     )
-    return [ContractRow.from_db(r) for r in rows]
+    return ledger.wage_view.fresh_rows(rows)  # a months text of an older reference is recomputed
 
 
 def histories(ledger: Ledger, contract_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:

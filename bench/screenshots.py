@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ledger.commands.demo import CFA_ID, run_demo
+from cli.commands.demo import CFA_ID, run_demo
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 from ledger.time import paris_today

@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         "month by month, with an audit trail.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from ledger import commands
+    from cli import commands
 
     commands.register_all(sub)
     return parser

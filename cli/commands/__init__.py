@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-# Module names under ledger.commands, in the order `ledger --help` lists them.
+# Module names under cli.commands, in the order `ledger --help` lists them.
 COMMAND_MODULES = (
     "demo",
     "schedule",
@@ -26,5 +26,5 @@ COMMAND_MODULES = (
 
 def register_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     for name in COMMAND_MODULES:
-        module = importlib.import_module(f"ledger.commands.{name}")
+        module = importlib.import_module(f"cli.commands.{name}")
         module.register(sub)

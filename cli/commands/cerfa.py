@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import IO
 from uuid import UUID
 
+from cli.commands.jsonlines import add_reference_option
+from cli.commands.schedule import load_wage_reference
 from domain.errors import DomainError
-from ledger.commands.jsonlines import add_reference_option
-from ledger.commands.schedule import load_wage_reference
 from ledger.errors import ApplicationError
 
 

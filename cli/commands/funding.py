@@ -6,10 +6,10 @@ import argparse
 import sys
 from datetime import date
 
+from cli.commands.jsonlines import add_reference_option, load_reference, serve_cases
 from domain.funding.cases import run_funding_case
 from domain.funding.engine import FundingReadings
 from domain.funding.reference import FundingTables
-from ledger.commands.jsonlines import add_reference_option, load_reference, serve_cases
 from ledger.time import paris_today
 
 

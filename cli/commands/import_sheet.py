@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from cli.commands.rebuild import progress
 from domain.errors import DomainError
-from ledger.commands.rebuild import progress
 from ledger.errors import ApplicationError
 from ledger.import_columns import template
 from ledger.importing import MAX_IMPORT_ROWS, import_table, report_file

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from cli.commands.jsonlines import add_reference_option, load_reference, serve_cases
 from domain.wage.cases import run_case
 from domain.wage.reference import WageReference
-from ledger.commands.jsonlines import add_reference_option, load_reference, serve_cases
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -109,7 +109,7 @@ def handle(args: argparse.Namespace) -> int:
     from ledger.system import bootstrap_ledger
 
     # The tables, once, before the server: the workers then wait only briefly on the schema lock, and a store
-    # that does not answer is one JSON error line (`ledger.cli`), not a traceback from the server's start.
+    # that does not answer is one JSON error line (`cli.main`), not a traceback from the server's start.
     bootstrap_ledger(settings).close()
     if workers == 1:
         from api.main import create_app

@@ -114,6 +114,10 @@ def test_a_late_smic_revaluation_shows_as_arrears_in_the_month_it_was_recorded(a
     assert all(f"{m['month'][5:7]}/{m['month'][:4]}" in month["Détail du rappel"] for m in owed)
     other_months = [line for key, line in by_month.items() if key != month["Mois"]]
     assert all(line["Rappel à verser"] == "" for line in other_months)
+    # Every month read as the contract's wages give it now, the revaluation's included.
+    wages = {m["month"]: m["amount"] for m in api.get(f"/contracts/{lea}/wages").json()["months"]}
+    for key, line in by_month.items():
+        assert line["Minimum légal"] == wages[f"{key[3:]}-{key[:2]}"].replace(".", ","), key
 
 
 def test_the_funding_export_lists_every_dated_payment_of_the_funding_view(api: Api) -> None:

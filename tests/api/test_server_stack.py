@@ -15,7 +15,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api.main import create_app
-from ledger.commands.serve import server_options
+from cli.commands.serve import server_options
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 from tests.api.conftest import TODAY, _free_port

@@ -15,7 +15,7 @@ from ledger.cerfa.pdf import read_pdf
 from tests.cerfa.forms import filled
 from tests.contract_builders import terms
 
-LEDGER = [sys.executable, "-m", "ledger.cli"]
+LEDGER = [sys.executable, "-m", "cli.main"]
 
 
 def ledger(*argv: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from ledger.cli import main
+from cli.main import main
 from tests.contract_builders import terms
 from tests.sheets.sheet_builders import csv_bytes, row
 

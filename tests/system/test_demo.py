@@ -8,13 +8,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ledger.commands.demo import demo_start
+from cli.commands.demo import demo_start
 
 
 def demo(store: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LEDGER_DATABASE_URL": f"sqlite:///{store}"}
     return subprocess.run(
-        [sys.executable, "-m", "ledger.cli", "demo"], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-m", "cli.main", "demo"], capture_output=True, text=True, env=env, timeout=300
     )
 
 

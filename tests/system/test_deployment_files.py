@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ledger.cli import build_parser
+from cli.main import build_parser
 from ledger.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
