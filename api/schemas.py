@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.contract import MAX_REASON_LENGTH
+from domain.examples import EXAMPLE_TERMS
 from domain.terms import MAX_MASTER_ID, MAX_SMC_ENTRIES, MAX_TEXT
 
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
@@ -94,41 +95,7 @@ class FundingTermsIn(Strict):
     new_employer_after_rupture: bool = Field(default=False, description="employer participation 200 € (R6332-25-1)")
 
 
-TERMS_EXAMPLE: dict[str, Any] = {
-    "apprentice": {
-        "first_name": "Léa",
-        "last_name": "Martin",
-        "birth_date": "2008-03-15",
-        "disability_recognised": False,
-        "high_level_athlete": False,
-    },
-    "employer": {
-        "name": "Boulangerie Martin",
-        "siret": "12345678900011",
-        "sector": "private",
-        "public_majoration_points": 0,
-        "idcc": "0843",
-        "headcount": 4,
-        "country": "FR",
-    },
-    "training": {
-        "title": "CAP Boulanger",
-        "diploma_code": "50022125",
-        "level": 3,
-        "cycle_months": 24,
-        "cfa_start_date": "2025-09-08",
-        "exam_end_date": "2027-06-30",
-        "licence_pro": False,
-    },
-    "start_date": "2025-09-01",
-    "end_date": "2027-08-31",
-    "reduction_ground": None,
-    "previous_contract": None,
-    "smc": [],
-    "contractual_pct": None,
-    "working_time_ratio": 1,
-    "cross_border": None,
-}
+TERMS_EXAMPLE: dict[str, Any] = EXAMPLE_TERMS  # the canonical example (domain/examples.py)
 
 
 class ContractTermsIn(Strict):

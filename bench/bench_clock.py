@@ -43,6 +43,7 @@ from psycopg import sql
 from domain.clock import DueEvent, due_events, next_due
 from domain.contract import Contract
 from domain.dates import add_months, add_years
+from domain.examples import example_terms
 from domain.terms import parse_terms
 from ledger.clock import tick
 from ledger.settings import PostgresStore, Settings, parse_database_url
@@ -58,40 +59,20 @@ CFA = "CFA-BENCH"
 # -- data -------------------------------------------------------------------------------------------------
 def terms_for(i: int, birth: date, start: date, months: int, level: int = 3) -> dict[str, Any]:
     """Valid interfaces §1 terms (no master, so no roster to keep in step)."""
-    return {
-        "apprentice": {
-            "first_name": "Léa",
-            "last_name": f"Bench-{i}",
-            "birth_date": birth.isoformat(),
-            "disability_recognised": False,
-            "high_level_athlete": False,
-        },
-        "employer": {
-            "name": f"Entreprise {i}",
-            "siret": f"{12345678900000 + i:014d}",
-            "sector": "private",
-            "public_majoration_points": 0,
-            "idcc": "0843",
-            "headcount": 4,
-            "country": "FR",
-        },
-        "training": {
+    terms = example_terms(
+        apprentice={"last_name": f"Bench-{i}", "birth_date": birth.isoformat()},
+        employer={"name": f"Entreprise {i}", "siret": f"{12345678900000 + i:014d}"},
+        training={
             "title": "CAP Bench",
             "diploma_code": None,
             "level": level,
             "cycle_months": months,
             "cfa_start_date": start.isoformat(),
-            "licence_pro": False,
+            "exam_end_date": None,
         },
-        "start_date": start.isoformat(),
-        "end_date": (add_months(start, months) - timedelta(days=1)).isoformat(),
-        "reduction_ground": None,
-        "previous_contract": None,
-        "smc": [],
-        "contractual_pct": None,
-        "working_time_ratio": 1,
-        "cross_border": None,
-    }
+    )
+    end = add_months(start, months) - timedelta(days=1)
+    return {**terms, "start_date": start.isoformat(), "end_date": end.isoformat()}
 
 
 def running_contract(key: str, terms: dict[str, Any]) -> Contract:

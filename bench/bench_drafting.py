@@ -17,6 +17,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from domain.examples import example_terms
 from ledger.bootstrap import bootstrap
 from ledger.settings import PostgresStore, Settings, parse_database_url
 
@@ -24,41 +25,10 @@ DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
 
 
 def sample_terms(i: int) -> dict[str, object]:
-    return {
-        "apprentice": {
-            "first_name": "Léa",
-            "last_name": f"Martin-{i}",
-            "birth_date": "2008-03-15",
-            "disability_recognised": False,
-            "high_level_athlete": False,
-        },
-        "employer": {
-            "name": f"Boulangerie {i}",
-            "siret": f"{12345678900000 + i:014d}",
-            "sector": "private",
-            "public_majoration_points": 0,
-            "idcc": "0843",
-            "headcount": 4,
-            "country": "FR",
-        },
-        "training": {
-            "title": "CAP Boulanger",
-            "diploma_code": "50022125",
-            "level": 3,
-            "cycle_months": 24,
-            "cfa_start_date": "2025-09-08",
-            "exam_end_date": "2027-06-30",
-            "licence_pro": False,
-        },
-        "start_date": "2025-09-01",
-        "end_date": "2027-08-31",
-        "reduction_ground": None,
-        "previous_contract": None,
-        "smc": [],
-        "contractual_pct": None,
-        "working_time_ratio": 1,
-        "cross_border": None,
-    }
+    return example_terms(
+        apprentice={"last_name": f"Martin-{i}"},
+        employer={"name": f"Boulangerie {i}", "siret": f"{12345678900000 + i:014d}"},
+    )
 
 
 def run(label: str, settings: Settings, n: int) -> None:

@@ -18,6 +18,7 @@ from domain import legal_parameters as law
 from domain.contract import DRAFTED, FILED, SIGNED
 from domain.dates import add_months, age_on
 from domain.errors import DomainError
+from domain.examples import example_terms
 from domain.wage.engine import schedule_json
 from ledger.application import Contracts
 from ledger.bootstrap import bootstrap
@@ -43,36 +44,7 @@ def _apprentice(first: str, last: str, birth: str, disability: bool = False) -> 
 DEMO_CONTRACTS: tuple[tuple[str, dict[str, Any], str, str], ...] = (
     (
         "demo-2025-cap-boulanger-lea-martin",
-        {
-            "apprentice": _apprentice("Léa", "Martin", "2008-03-15"),
-            "employer": {
-                "name": "Boulangerie Martin",
-                "siret": "12345678900011",
-                "sector": "private",
-                "public_majoration_points": 0,
-                "idcc": "0843",
-                "headcount": 4,
-                "country": "FR",
-            },
-            "training": {
-                "title": "CAP Boulanger",
-                "diploma_code": "50022125",
-                "level": 3,
-                "cycle_months": 24,
-                "cfa_start_date": "2025-09-08",
-                "exam_end_date": "2027-06-30",
-                "licence_pro": False,
-            },
-            "master": {"id": "MA-BOULANGERIE-MARTIN-01", "name": "Paul Martin"},
-            "start_date": "2025-09-01",
-            "end_date": "2027-08-31",
-            "reduction_ground": None,
-            "previous_contract": None,
-            "smc": [],
-            "contractual_pct": None,
-            "working_time_ratio": 1,
-            "cross_border": None,
-        },
+        {**example_terms(), "master": {"id": "MA-BOULANGERIE-MARTIN-01", "name": "Paul Martin"}},
         "2025-08-25",
         "2025-09-03",
     ),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.examples import example_terms
+
 
 def terms(
     *,
@@ -19,39 +21,15 @@ def terms(
     athlete: bool = False,
     **top: Any,
 ) -> dict[str, Any]:
-    return {
-        "apprentice": {
-            "first_name": "Léa",
-            "last_name": "Martin",
-            "birth_date": birth,
-            "disability_recognised": disability,
-            "high_level_athlete": athlete,
-        },
-        "employer": {
-            "name": "Boulangerie Martin",
-            "siret": "12345678900011",
-            "sector": sector,
-            "public_majoration_points": points,
-            "idcc": "0843",
-            "headcount": 4,
-            "country": "FR",
-        },
-        "training": {
-            "title": "CAP Boulanger",
-            "diploma_code": "50022125",
+    t = example_terms(
+        apprentice={"birth_date": birth, "disability_recognised": disability, "high_level_athlete": athlete},
+        employer={"sector": sector, "public_majoration_points": points},
+        training={
             "level": level,
             "cycle_months": cycle,
             "cfa_start_date": start,
             "exam_end_date": None,
             "licence_pro": licence_pro,
         },
-        "start_date": start,
-        "end_date": end,
-        "reduction_ground": None,
-        "previous_contract": None,
-        "smc": [],
-        "contractual_pct": None,
-        "working_time_ratio": 1,
-        "cross_border": None,
-        **top,
-    }
+    )
+    return {**t, "start_date": start, "end_date": end, **top}
