@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from bench.cases import cases
-from domain import legal_parameters as law
+from domain import law
 from domain.errors import DomainError
 from domain.terms import parse_terms
 from domain.wage.engine import compute_schedule

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from domain import legal_parameters as law
+from domain import law
 from domain.terms import ContractTerms
 from domain.wage.milestones import bracket_switches, credited_months, year_starts
 

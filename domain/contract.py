@@ -19,7 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import legal_parameters as law
+from domain import law
 from domain.clock import ClockState
 from domain.contract_events import BY_NAME, RECORDABLE
 from domain.dates import add_working_days
@@ -43,7 +43,7 @@ RUNNING = frozenset({SIGNED, FILED, ACCEPTED, EXTENDED})  # signed: the contract
 LIVE = RUNNING | {DRAFTED}
 FINAL = frozenset({REFUSED, TERMINATED, ENDED})
 
-# Articles cited by the refusals (the numbers themselves live in legal_parameters).
+# Articles cited by the refusals (the numbers themselves live in `domain.law`).
 SIGNATURE_ARTICLE = "L6222-4"
 FILING_AUTHORITY_ARTICLE = {"OPCO": "L6224-1", "DDETS": "L6227-11"}
 REFUSAL_REASON_ARTICLE = "D6224-2"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain import legal_parameters as law
+from domain import law
 
 
 @dataclass(frozen=True)

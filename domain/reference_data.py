@@ -1,6 +1,6 @@
 """Dated reference series the wage depends on (SMIC, Luxembourg cote), recorded as events.
 
-One singleton aggregate. It is created from the seeds of `legal_parameters` on the service's first start
+One singleton aggregate. It is created from the seeds of `domain.law` on the service's first start
 (`ReferenceDataSeeded`), and every later value is a command (`SmicRevalued`, `LuxembourgCoteRecorded`), so
 a revaluation is recorded with who/when in the audit trail and is never a code change.
 """
@@ -15,7 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import legal_parameters as law
+from domain import law
 from domain.errors import ReferenceDataError
 from domain.terms import MAX_AMOUNT, has_control_characters
 from domain.wage.reference import WageReference
@@ -89,7 +89,7 @@ class ReferenceData(Aggregate):
 
     # -- queries --------------------------------------------------------------------------------------
     def smic_history(self, territory: str = law.METROPOLE) -> tuple[law.SmicRevaluation, ...]:
-        """Every SMIC value of a territory, oldest first, in the shape of the legal_parameters seed."""
+        """Every SMIC value of a territory, oldest first, in the shape of the `domain.law` seed."""
         return tuple(
             law.SmicRevaluation(e["effective_date"], e["hourly"], e["monthly"], e["act"])
             for e in self.smic_entries

@@ -18,7 +18,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import legal_parameters as law
+from domain import law
 from domain.errors import MasterLimitReached
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from domain import legal_parameters as law
+from domain import law
 from domain.dates import add_months, age_on, full_months_between
 from domain.errors import InvalidTerms
 

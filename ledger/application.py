@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Recording
 from eventsourcing.postgres import PostgresDatastore
 
-from domain import legal_parameters as law
+from domain import law
 from domain.clock import DueEvent, due_events
 from domain.contract import Contract, contract_id_for
 from domain.events import event_json, event_payload, event_type
@@ -345,7 +345,7 @@ class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, UiSessions, Ke
 
     # -- reference data -------------------------------------------------------------------------------
     def seed_reference_data(self) -> bool:
-        """Record the legal_parameters seeds once (wage and funding references); True if this call did it."""
+        """Record the `domain.law` seeds once (wage and funding references); True if this call did it."""
         seeded = False
         for aggregate_id, seed in (
             (REFERENCE_DATA_ID, ReferenceData.seed),

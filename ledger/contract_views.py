@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from domain import legal_parameters as law
+from domain import law
 from domain.clock import candidate_events
 from domain.contract import Contract
 from domain.dates import add_months, days_in_month, month_key

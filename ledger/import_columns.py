@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from domain import legal_parameters as law
+from domain import law
 from domain.terms import AGE_EXCEPTIONS
 from ledger.tabular import Column, write_table
 

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from domain import legal_parameters as law
+from domain import law
 from domain.contract import Contract, changed_paths, contract_id_for
 from domain.errors import DomainError, IllegalTransition
 from domain.events import event_json, event_type

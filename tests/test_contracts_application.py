@@ -202,7 +202,7 @@ def test_reference_data_is_seeded_once_and_a_revaluation_is_a_command(
 
 
 def test_every_seeded_smic_matches_the_monthly_formula() -> None:
-    from domain import legal_parameters as law
+    from domain import law
 
     assert [monthly_smic(s.hourly) for s in law.SMIC_SEED] == [s.monthly for s in law.SMIC_SEED]
 

@@ -20,7 +20,7 @@ from api.schemas import (
     ReferenceOut,
     SmicRevaluationIn,
 )
-from domain import legal_parameters as law
+from domain import law
 from domain.errors import ReferenceDataError
 from domain.events import jsonable
 from domain.reference_data import monthly_smic

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from domain import legal_parameters as law
+from domain import law
 from domain.contract import DRAFTED, FILED, SIGNED
 from domain.dates import add_months, age_on
 from domain.errors import DomainError

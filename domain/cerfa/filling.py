@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from domain import legal_parameters as law
+from domain import law
 from domain.cerfa import fields as F
 from domain.cerfa.pay_table import hiring_salary, pay_table_from_schedule
 from domain.dates import age_on

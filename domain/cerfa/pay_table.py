@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from domain import legal_parameters as law
+from domain import law
 from domain.cerfa import fields as F
 from domain.wage.engine import Rate, Schedule
 

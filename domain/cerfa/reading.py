@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from domain import legal_parameters as law
+from domain import law
 from domain.cerfa import fields as F
 from domain.dates import full_months_between
 

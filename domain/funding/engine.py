@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from domain import legal_parameters as law
+from domain import law
 from domain.dates import add_months, add_years
 from domain.errors import InvalidEvent, InvalidTerms
 from domain.funding.reference import FundingTables, Npec

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from domain import legal_parameters as law
+from domain import law
 from domain.dates import add_years, days_in_month, month_key
 from domain.funding.engine import FundingFacts, money
 

@@ -1,6 +1,6 @@
 """The funding reference data, recorded as events: NPEC versions, amorçage forfaits, payment schedules, caps.
 
-One singleton aggregate, seeded from `legal_parameters` on the first start (`FundingReferenceSeeded`).
+One singleton aggregate, seeded from `domain.law` on the first start (`FundingReferenceSeeded`).
 Every later value is an admin command: an NPEC version for a certification and a branch (or fixed by
 decree, branch null), an `NpecFixed` decision for a certification that had none (the contracts funded
 meanwhile at the amorçage forfait are regularised on the first payment after it), new forfaits, a new
@@ -20,7 +20,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import legal_parameters as law
+from domain import law
 from domain.errors import ReferenceDataError
 from domain.terms import MAX_AMOUNT, has_control_characters
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from domain import legal_parameters as law
+from domain import law
 from domain.dates import add_months, birthday, days_in_month
 from domain.errors import NotComputable
 from domain.terms import contract_months, luxembourg_family

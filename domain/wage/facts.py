@@ -12,8 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from domain import contract_events
-from domain import legal_parameters as law
+from domain import contract_events, law
 from domain.dates import add_months
 from domain.errors import IllegalTransition, InvalidEvent, InvalidTerms
 from domain.terms import ContractTerms, SmcEntry, check_terms, parse_date, parse_money, parse_terms

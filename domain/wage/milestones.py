@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from domain import legal_parameters as law
+from domain import law
 from domain.dates import add_months, birthday, first_of_next_month
 from domain.terms import ContractTerms, contract_months
 

@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from domain import legal_parameters as law
+from domain import law
 from domain.terms import luxembourg_family
 from domain.wage.engine import FULL, Schedule
 from domain.wage.facts import WageFacts

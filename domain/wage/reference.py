@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
-from domain import legal_parameters as law
+from domain import law
 
 
 def to_cents(amount: Decimal) -> int:

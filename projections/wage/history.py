@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from domain import legal_parameters as law
+from domain import law
 from domain.contract_events import WAGE_ARTICLES
 from domain.wage.engine import Rate, Schedule, full_month, money, pct_number
 

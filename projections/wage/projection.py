@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from domain import legal_parameters as law
+from domain import law
 from domain.contract_events import STATUS_AFTER, TIMELINE_EVENTS
 from domain.events import RecordedEvent
 from domain.personal_data import erased_events, erased_terms

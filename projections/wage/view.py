@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from domain import legal_parameters as law
+from domain import law
 from domain.wage.reference import WageReference
 from projections import json_text
 from projections.tables import PostgresView, SQLiteView, ViewRecorder, folded

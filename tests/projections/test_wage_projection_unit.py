@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import pytest
 
-from domain import legal_parameters as law
+from domain import law
 from projections.views import build_view, view_env
 from projections.wage.projection import WageInput, WageProjection
 from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries

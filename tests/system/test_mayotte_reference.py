@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain import legal_parameters as law
+from domain import law
 from domain.reference_data import ReferenceData, monthly_smic
 from ledger.system import Ledger
 from tests.contract_builders import terms

@@ -54,14 +54,24 @@ def fill(driver: Any, form: Any, values: dict[str, str]) -> None:
 
 
 def submit(driver: Any, form: Any) -> None:
+    """Send a form and wait for the next page: the button left the document, the new one loaded."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     button.click()
-    WebDriverWait(driver, 15).until(ec.staleness_of(button))
+
+    def left(_: Any) -> bool:
+        try:
+            button.is_enabled()
+        except WebDriverException:  # stale, or (chromedriver, mid-navigation) no longer in the document
+            return True
+        return False
+
+    WebDriverWait(driver, 15).until(left)
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def action(driver: Any, event: str, values: dict[str, str]) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from domain import legal_parameters as law
+from domain import law
 from domain.errors import DomainError
 from domain.terms import parse_terms
 from domain.wage.engine import compute_schedule

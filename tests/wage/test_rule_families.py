@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from domain import legal_parameters as law
+from domain import law
 from domain.wage.cases import run_case
 from domain.wage.reference import WageReference
 from tests.wage.builders import terms

@@ -242,7 +242,7 @@ def test_ex13_born_29_february_switches_on_1_march_in_a_common_year() -> None:
 def test_published_grid_amounts_are_reproduced(smic: str, expected: list[str]) -> None:
     from decimal import Decimal
 
-    from domain import legal_parameters as law
+    from domain import law
 
     base = int(Decimal(smic) * 100)
     got = []
