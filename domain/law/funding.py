@@ -105,6 +105,12 @@ FUNDING_PARAMETER_SEED: tuple[FundingParameter, ...] = (
 )
 CROSS_BORDER_ARTICLE = "L6235-5 III-IV; arrêté du 9 sept. 2025"
 NPEC_ARTICLE = "L6332-14 I 1°, D6332-78"
+# The rules a change of the funding cites in the funding history, by the contract's event.
+FUNDING_LEVEL_ARTICLE = "L6332-14 I 1°"  # the level of the contract drafted
+CONCLUSION_NPEC_ARTICLE = "L6332-14 (NPEC in force at the conclusion)"
+RUPTURE_FUNDING_ARTICLE = "R6332-25 (rupture)"
+EXTENSION_FUNDING_ARTICLE = "L6222-11 (extension funded at the same level)"
+DISABILITY_FUNDING_ARTICLE = "D6332-82"
 DECREE_NPEC_ARTICLE = "D6332-78-2 (décret 2025-860)"
 AMORCAGE_ARTICLE = "D6332-80"
 

@@ -36,6 +36,10 @@ BRACKET_LABELS = ("<18", "18-20", "21-25", "26+")
 
 # --- Grid D6222-26: percentage points of the base, by bracket (row) and year of execution (column) -------
 GRID_ARTICLE = "D6222-26"
+# The rules a change of the minimum cites in the wage history (besides the grid's and the bracket's).
+EXTENSION_WAGE_ARTICLE = "L6222-11 / D6222-28"  # an extension after an exam failure
+DISABILITY_WAGE_ARTICLE = "R6222-48 / R6222-49"  # a disability recognised
+TERMINATION_ARTICLE = "L6222-18"  # a termination: the months after it are owed no more
 GRID: tuple[tuple[int, int, int], ...] = (
     (27, 39, 55),  # < 18 (and under 16, D6222-27)
     (43, 51, 67),  # 18-20
