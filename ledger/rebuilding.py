@@ -33,7 +33,7 @@ from typing import Any
 from ledger.errors import ApplicationError
 from ledger.settings import MemoryStore, PostgresStore, Settings
 from ledger.system import bootstrap_ledger
-from projections.runner import ProjectionRunner
+from projections.runner import LogFollower
 from projections.shards import Shard
 
 PROJECTIONS = ("wages", "clock", "funding")  # in the order of `Ledger.runners`
@@ -175,7 +175,7 @@ def resume_interrupted(settings: Settings, incomplete: Sequence[str], batch: int
 
 
 def _rebuild_here(
-    runners: list[ProjectionRunner], stop: int, batch: int, total: int, progress: Callable[[int, int], None]
+    runners: list[LogFollower], stop: int, batch: int, total: int, progress: Callable[[int, int], None]
 ) -> None:
     def done() -> int:  # each projection's own position: right whatever order they run in
         return sum(min(r.projection.position() or 0, stop) for r in runners)
@@ -189,7 +189,7 @@ def _rebuild_here(
 
 def _rebuild_in_workers(
     settings: Settings,
-    runners: list[ProjectionRunner],
+    runners: list[LogFollower],
     names: list[str],
     workers: int,
     stop: int,

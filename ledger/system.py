@@ -25,7 +25,7 @@ from projections.clock.projection import ClockIndexProjection, clock_input
 from projections.clock.view import ClockIndexQueries, PostgresClockIndex, SQLiteClockIndex
 from projections.funding.projection import FUNDING_INPUT_KINDS, FundingProjection, funding_input
 from projections.funding.view import FundingViewQueries, PostgresFundingView, SQLiteFundingView
-from projections.runner import ProjectionRunner
+from projections.runner import LogFollower
 from projections.views import build_view, view_env, view_factory
 from projections.wage.projection import WAGE_INPUT_KINDS, WageProjection, wage_input
 from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries
@@ -40,8 +40,8 @@ class Ledger:
     clock_index: ClockIndexProjection
     funding: FundingProjection
     outbox: WebhookOutboxProjection
-    runners: list[ProjectionRunner] = field(default_factory=list)
-    outbox_runners: list[ProjectionRunner] = field(default_factory=list)  # not rebuilt: it holds what was sent
+    runners: list[LogFollower] = field(default_factory=list)
+    outbox_runners: list[LogFollower] = field(default_factory=list)  # not rebuilt: it holds what was sent
     listener: NotifyListener | None = None
 
     @property
@@ -53,11 +53,11 @@ class Ledger:
         return self.clock_index.view
 
     @property
-    def wage_runner(self) -> ProjectionRunner:
+    def wage_runner(self) -> LogFollower:
         return self.runners[0]
 
     @property
-    def clock_runner(self) -> ProjectionRunner:
+    def clock_runner(self) -> LogFollower:
         return self.runners[1]
 
     @property
@@ -75,7 +75,7 @@ class Ledger:
         return self.funding.view
 
     @property
-    def funding_runner(self) -> ProjectionRunner:
+    def funding_runner(self) -> LogFollower:
         return self.runners[2]
 
     def sync(self) -> int:
@@ -143,13 +143,13 @@ def _assemble(settings: Settings, contracts: Contracts) -> Ledger:
     wage_changes = WageChangeFeed(outbox_view)
     ledger = Ledger(contracts, wages, clock, funding, outbox)
     ledger.runners = [
-        ProjectionRunner(contracts, wages, wage_input, decode="record", kinds=WAGE_INPUT_KINDS),
-        ProjectionRunner(contracts, clock, clock_input, decode="stored"),
-        ProjectionRunner(contracts, funding, funding_input, decode="record_sealed", kinds=FUNDING_INPUT_KINDS),
+        LogFollower(contracts, wages, wage_input, decode="record", kinds=WAGE_INPUT_KINDS),
+        LogFollower(contracts, clock, clock_input, decode="stored"),
+        LogFollower(contracts, funding, funding_input, decode="record_sealed", kinds=FUNDING_INPUT_KINDS),
     ]
     ledger.outbox_runners = [
-        ProjectionRunner(contracts, outbox, outbox_input, decode="record"),
-        ProjectionRunner(None, wage_changes, read=wage_changes.read),
+        LogFollower(contracts, outbox, outbox_input, decode="record"),
+        LogFollower(None, wage_changes, read=wage_changes.read),
     ]
     return ledger
 

@@ -25,7 +25,9 @@ T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
 
 
-class Projection(Protocol[T_contra]):
+class FollowingView(Protocol[T_contra]):
+    """What a follower feeds: a view that knows its position and applies a batch with it, atomically."""
+
     def position(self) -> int | None: ...
 
     def process(self, items: Sequence[tuple[int, T_contra | None]]) -> None: ...
@@ -81,11 +83,11 @@ def log_reader(
     return read
 
 
-class ProjectionRunner:
+class LogFollower:
     def __init__(
         self,
         app: Application[Any] | None,
-        projection: Projection[T],
+        projection: FollowingView[T],
         translate: Callable[[Any], T | None] | None = None,
         batch_size: int = 500,
         read: Reader[T] | None = None,
@@ -113,11 +115,11 @@ class ProjectionRunner:
         keep: Callable[[StoredEvent], bool],
         stop: int,
         select: Callable[..., Sequence[Notification]] | None = None,
-    ) -> ProjectionRunner:
+    ) -> LogFollower:
         """The same projection fed with the log's events that `keep` keeps, up to position `stop` (a shard)."""
         assert self.app is not None and self.translate is not None
         read = log_reader(self.app, self.translate, self.decode, keep, stop, select, self.kinds)
-        return ProjectionRunner(self.app, self.projection, batch_size=self.batch_size, read=read)
+        return LogFollower(self.app, self.projection, batch_size=self.batch_size, read=read)
 
     def catch_up(self, limit: int | None = None) -> int:
         """Process every notification not yet tracked (at most `limit`); returns how many.
