@@ -9,6 +9,7 @@ COPY projections ./projections
 COPY api ./api
 COPY scheduler ./scheduler
 COPY cli ./cli
+COPY store ./store
 RUN pip install .
 # An unprivileged user; the default SQLite store (var/) is then writable under /app.
 RUN useradd --create-home ledger && mkdir -p /app/var && chown ledger /app/var

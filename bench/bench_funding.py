@@ -28,10 +28,10 @@ from domain.funding.engine import compute_funding, funding_facts
 from domain.funding.reference import FundingTables, Npec
 from domain.funding.report import funding_json
 from domain.terms import parse_terms
-from ledger.persistence import eventsourcing_env
 from ledger.settings import Settings
 from projections.funding.view import FundingRow, FundingViewQueries, PostgresFundingView, SQLiteFundingView
 from projections.views import build_view, view_env
+from store.persistence import eventsourcing_env
 
 CFAS = 100
 CERTIFICATIONS = [f"{30000000 + i}" for i in range(300)]

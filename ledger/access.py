@@ -14,7 +14,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.access import TOKEN_PREFIX, ApiKey, InvalidKey, KeyRing, Principal, key_aggregate_id, split_token
 from ledger.current_reads import CurrentReads
-from ledger.persistence import find_aggregate
+from store.persistence import find_aggregate
 
 KEY_ID_BYTES = 8
 SECRET_BYTES = 32

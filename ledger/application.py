@@ -36,10 +36,10 @@ from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReus
 from ledger.funding import FundingUseCases
 from ledger.importing import ImportUseCases
 from ledger.lru import LruCache, PickledLru
-from ledger.persistence import BaseApplication, find_aggregate
 from ledger.personal_data import DataKeys, KeyWritingRecorder, PersonalDataMapper, SQLDataKeys
 from ledger.sessions import UiSessions
 from ledger.webhook_subscriptions import WebhookUseCases
+from store.persistence import BaseApplication, find_aggregate
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
 MONTHS_CACHE_SIZE = 20_000  # schedules of the contracts read most recently

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 import psycopg
 
 from ledger.application import Contracts
-from ledger.persistence import eventsourcing_env
 from ledger.settings import Settings
+from store.persistence import eventsourcing_env
 
 
 def bootstrap(settings: Settings | None = None, env_overrides: Mapping[str, str] | None = None) -> Contracts:

@@ -17,8 +17,8 @@ from domain.funding.reference import FUNDING_REFERENCE_ID, FundingReference, Fun
 from domain.wage.reference import WageReference
 from ledger.application import Contracts
 from ledger.bootstrap import bootstrap
-from ledger.persistence import eventsourcing_env
 from ledger.settings import MemoryStore, Settings, SQLiteStore
+from store.persistence import eventsourcing_env
 
 T = TypeVar("T")
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from domain.access import Principal
 from domain.sessions import UiSession, session_aggregate_id, session_token_hash
 from ledger.access import KeyManagement
-from ledger.persistence import find_aggregate
+from store.persistence import find_aggregate
 
 SESSION_TOKEN_BYTES = 32
 

@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.webhooks import InvalidSubscription, Owner, Subscription, check_types, subscription_id_for
 from ledger.errors import IdempotencyKeyReused
-from ledger.persistence import find_aggregate
+from store.persistence import find_aggregate
 
 
 class WebhookUseCases(Application[UUID]):

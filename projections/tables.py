@@ -41,7 +41,7 @@ class _Dialect:
 
     def folded(self, expression: str) -> str:
         """SQL folding an expression's case and accents as `folded` does: SQLite calls that very function
-        (registered on each connection, `ledger/sqlite_store.py`), PostgreSQL translates."""
+        (registered on each connection, `store/sqlite.py`), PostgreSQL translates."""
         if self.postgres:
             return f"lower(translate({expression}, '{_ACCENTED}', '{_PLAIN}'))"
         return f"fold({expression})"

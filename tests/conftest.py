@@ -20,9 +20,9 @@ from psycopg import sql
 
 from ledger.application import Contracts
 from ledger.bootstrap import bootstrap
-from ledger.persistence import eventsourcing_env
 from ledger.settings import PostgresStore, Settings, parse_database_url
 from ledger.system import Ledger, bootstrap_ledger
+from store.persistence import eventsourcing_env
 
 BACKENDS = ("memory", "sqlite", "postgres")
 POSTGRES_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from api.contract_views import timeline_changes, todo_items
 from domain.terms import parse_terms
 from domain.wage.engine import compute_schedule, schedule_json
 from domain.wage.facts import wage_facts
 from domain.wage.reference import WageReference
-from ledger.contract_views import timeline_changes, todo_items
 from tests.contract_builders import drafted, terms
 
 

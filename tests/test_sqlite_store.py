@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.sqlite_store import CheckpointingSQLiteFactory, checkpointers
+from store.sqlite import CheckpointingSQLiteFactory, checkpointers
 from tests.contract_builders import terms
 
 

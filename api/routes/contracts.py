@@ -16,6 +16,7 @@ from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from api.contract_views import contract_data, summary_data
 from api.deps import CfaDep, ChangeableContract, LedgerDep, PrincipalDep, ReadableContract
 from api.problems import ApiProblem, problem_responses
 from api.schemas import (
@@ -39,7 +40,6 @@ from domain.errors import DomainError
 from domain.funding.report import funding_json, hiring_aid_json
 from domain.wage.engine import schedule_json
 from domain.wage.facts import deep_merge
-from ledger.contract_views import contract_data, summary_data
 from ledger.errors import ConcurrentChange, VersionConflict, refuse_if_rebuilding
 from ledger.system import Ledger
 

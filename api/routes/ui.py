@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api import french
+from api.contract_views import TODO_LABELS, contract_data, summary_data, timeline_changes, todo_items
 from api.deps import LedgerDep
 from api.figures import CONTRACT_COLUMNS
 from api.french import EVENT_FR, STATUS_FR
@@ -31,7 +32,6 @@ from domain.funding.report import funding_json, hiring_aid_json
 from domain.sessions import SESSION_LIFETIME
 from domain.wage.engine import schedule_json
 from ledger.cerfa.forms import conformity, filled_form
-from ledger.contract_views import TODO_LABELS, contract_data, summary_data, timeline_changes, todo_items
 from ledger.errors import ContractNotFound
 from ledger.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Column, write_table
 

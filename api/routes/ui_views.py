@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import french
+from api.contract_views import timeline_changes
 from api.deps import LedgerDep
 from api.figures import (
     FORECAST_COLUMNS,
@@ -28,7 +29,6 @@ from api.routes.ui import PagePrincipal, render
 from domain.access import ADMIN, CFA, EMPLOYER
 from domain.contract import LIVE
 from domain.dates import add_months, month_key
-from ledger.contract_views import timeline_changes
 from ledger.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_table
 from projections.wage.view import month_amount
 

@@ -24,10 +24,10 @@ from domain.contract import contract_id_for
 from domain.funding.report import funding_json
 from domain.personal_data import ERASED_NAME
 from ledger.application import Contracts
-from ledger.persistence import eventsourcing_env
 from ledger.personal_data import seal, unseal
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
+from store.persistence import eventsourcing_env
 from tests.conftest import shares_store
 from tests.contract_builders import terms
 from tests.system.helpers import running

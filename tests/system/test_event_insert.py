@@ -17,9 +17,9 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresDatastore
 
-from ledger.persistence import KeyWritingPostgresApplicationRecorder
 from ledger.personal_data import SQLDataKeys
 from ledger.settings import PostgresStore, parse_database_url
+from store.persistence import KeyWritingPostgresApplicationRecorder
 from tests.conftest import POSTGRES_URL
 
 TOPIC = "tests:Recorded.Event"

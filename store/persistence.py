@@ -43,8 +43,8 @@ from psycopg.sql import SQL, Composable, Identifier
 
 from ledger.personal_data import KeyWritingRecorder
 from ledger.settings import MemoryStore, PostgresStore, Settings, SQLiteStore, ensure_sqlite_parent
-from ledger.sqlite_store import CheckpointingSQLiteFactory
 from projections.shards import CONTRACT_EVENT_TOPICS, Shard
+from store.sqlite import CheckpointingSQLiteFactory
 
 POLL_INTERVAL_SECONDS = 0.1
 SQLITE_LOCK_TIMEOUT_SECONDS = 10
