@@ -10,6 +10,7 @@ COPY api ./api
 COPY scheduler ./scheduler
 COPY cli ./cli
 COPY store ./store
+COPY workers ./workers
 RUN pip install .
 # An unprivileged user; the default SQLite store (var/) is then writable under /app.
 RUN useradd --create-home ledger && mkdir -p /app/var && chown ledger /app/var

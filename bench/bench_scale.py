@@ -45,10 +45,10 @@ from bench.bench_api import UNLIMITED, VENV_BIN, free_port, start_server
 from bench.bench_clock import CFA, DEFAULT_POSTGRES_URL, TODAY, TODAY2, backend, generate, save_events, terms_for
 from domain.reference_data import monthly_smic
 from ledger.clock import tick
-from ledger.rebuilding import PROJECTIONS, rebuild
 from ledger.settings import PostgresStore, Settings, parse_database_url
 from ledger.system import bootstrap_ledger
 from store.persistence import BaseApplication, eventsourcing_env
+from workers.rebuilding import PROJECTIONS, rebuild
 
 REBUILD_BATCH = 2_000  # `ledger rebuild`'s default
 CHUNK = 10_000  # contracts generated and saved per round (the events of a round are kept in memory)

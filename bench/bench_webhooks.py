@@ -34,9 +34,9 @@ from bench.bench_clock import DEFAULT_POSTGRES_URL, backend, random_birth, save_
 from domain.contract import Contract
 from domain.terms import parse_terms
 from domain.webhooks import Owner
-from ledger.dispatcher import Dispatcher
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
+from workers.dispatcher import Dispatcher
 
 SIRET_OF = "12345678900000"  # terms_for gives employer i the SIRET 12345678900000 + i; all subscribe as one
 

@@ -19,7 +19,6 @@ from domain.contract import Contract
 from domain.funding.reference import FundingReference
 from ledger.application import Contracts
 from ledger.bootstrap import contracts_on, resolved_env, schema_lock
-from ledger.listener import SAFETY_POLL_SECONDS, NotifyListener, listen_if_postgres
 from ledger.settings import Settings
 from projections.clock.projection import ClockIndexProjection, clock_input
 from projections.clock.view import ClockIndexQueries, PostgresClockIndex, SQLiteClockIndex
@@ -31,6 +30,7 @@ from projections.wage.projection import WAGE_INPUT_KINDS, WageProjection, wage_i
 from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries
 from projections.webhooks.projection import WageChangeFeed, WebhookOutboxProjection, outbox_input
 from projections.webhooks.view import PostgresWebhookOutbox, SQLiteWebhookOutbox, WebhookOutboxQueries
+from store.listener import SAFETY_POLL_SECONDS, NotifyListener, listen_if_postgres
 
 
 @dataclass

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import logging
 
-from ledger.dispatcher import Dispatcher
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
+from workers.dispatcher import Dispatcher
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

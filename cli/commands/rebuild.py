@@ -3,7 +3,7 @@ a progress bar (rate and ETA) on stderr. The API keeps serving meanwhile: what i
 (contracts, wages, funding) is unaffected; histories fill up again as the rebuild goes, and the contract list
 answers 503 (`rebuild-incomplete`) until the wage view is whole. The webhook
 outbox is never rebuilt: it holds what was sent. On PostgreSQL the work is shared by one worker process per
-core (`--workers`); see `ledger/rebuilding.py`."""
+core (`--workers`); see `workers/rebuilding.py`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import sys
 import time
 
 from ledger.errors import ApplicationError
-from ledger.rebuilding import PROJECTIONS, default_workers, rebuild
 from ledger.settings import Settings
+from workers.rebuilding import PROJECTIONS, default_workers, rebuild
 
 BAR = 30
 

@@ -9,12 +9,12 @@ import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from ledger.dispatcher import Dispatcher
-from ledger.rebuilding import resume_interrupted
 from ledger.settings import Settings
 from ledger.system import bootstrap_ledger
 from scheduler.clock_job import clock_job
 from scheduler.wakeup import TIMEZONE, schedule_clock
+from workers.dispatcher import Dispatcher
+from workers.rebuilding import resume_interrupted
 
 log = logging.getLogger("ledger.worker")
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from ledger import listener
 from ledger.system import Ledger
+from store import listener
 from tests.contract_builders import terms
 
 

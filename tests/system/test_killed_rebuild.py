@@ -15,12 +15,12 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from ledger.rebuilding import rebuild_lock
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from tests.conftest import POSTGRES_URL
 from tests.contract_builders import terms
 from tests.system.helpers import running
+from workers.rebuilding import rebuild_lock
 
 LEDGER = str(Path(sys.executable).parent / "ledger")
 CONTRACTS = 30

@@ -18,7 +18,6 @@ from uuid import UUID
 import pytest
 
 from ledger.errors import ApplicationError
-from ledger.rebuilding import _worker, few_collections, rebuild
 from ledger.settings import Settings
 from ledger.system import Ledger, bootstrap_ledger
 from projections.shards import Shard
@@ -26,6 +25,7 @@ from projections.tables import HELD
 from tests.conftest import POSTGRES_URL, _connect
 from tests.contract_builders import terms
 from tests.system.helpers import running
+from workers.rebuilding import _worker, few_collections, rebuild
 
 LEDGER = str(Path(sys.executable).parent / "ledger")
 BIRTHS = ("2008-03-15", "2005-06-01", "2000-11-20", "2007-01-31", "2006-12-01", "2003-07-14")

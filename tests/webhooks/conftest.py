@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from domain.webhooks import Owner
-from ledger.dispatcher import Dispatcher
 from ledger.settings import Settings
 from ledger.system import Ledger
 from tests.contract_builders import terms
+from workers.dispatcher import Dispatcher
 
 SIRET = "12345678900011"  # the employer of tests.contract_builders.BASE
 

@@ -13,11 +13,11 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from domain.webhooks import RETRY_DELAYS, InvalidSubscription
-from ledger.dispatcher import Dispatcher
 from ledger.system import Ledger
 from ledger.webhook_targets import check_target
 from tests.conftest import shares_store
 from tests.webhooks.conftest import Clock, Receiver, signed_contract, subscribe
+from workers.dispatcher import Dispatcher
 
 
 def test_a_signed_contract_is_delivered_signed_and_verifies_with_the_package(

@@ -11,11 +11,11 @@ from datetime import timedelta
 
 import pytest
 
-from ledger.dispatcher import Dispatcher
 from ledger.settings import Settings
 from ledger.system import Ledger
 from tests.conftest import shares_store
 from tests.webhooks.conftest import WEBHOOK_SETTINGS, Clock, Receiver, signed_contract, subscribe
+from workers.dispatcher import Dispatcher
 
 EVENTS = 40
 SLOW = WEBHOOK_SETTINGS.model_copy(update={"webhook_timeout_seconds": 0.5, "dispatcher_concurrency": 2})

@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from domain.webhooks import InvalidSubscription
-from ledger.dispatcher import Dispatcher
 from ledger.system import Ledger
 from ledger.webhook_targets import check_target
 from tests.webhooks.conftest import WEBHOOK_SETTINGS, Clock, Receiver, signed_contract, subscribe
+from workers.dispatcher import Dispatcher
 
 REFUSED_ADDRESSES = [
     "64:ff9b::a9fe:a9fe",  # NAT64 well-known prefix reaching 169.254.169.254

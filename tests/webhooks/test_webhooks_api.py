@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from ledger.dispatcher import Dispatcher
 from ledger.system import Ledger
 from tests.api.conftest import TODAY, Api, issue_keys
 from tests.contract_builders import terms
 from tests.webhooks.conftest import WEBHOOK_SETTINGS, Receiver
+from workers.dispatcher import Dispatcher
 
 
 @pytest.fixture

@@ -238,7 +238,7 @@ def _check(processes: list[subprocess.Popen[bytes]]) -> None:
 
 def _start_worker(settings: Settings, shard: Shard, names: list[str], stop: int, batch: int) -> subprocess.Popen[bytes]:
     """A fresh interpreter (no copied connections or threads), given the settings on its standard input."""
-    command = [sys.executable, "-m", "ledger.rebuilding", str(shard.index), str(shard.count), str(stop), str(batch)]
+    command = [sys.executable, "-m", "workers.rebuilding", str(shard.index), str(shard.count), str(stop), str(batch)]
     errors = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker) not a pipe: a full pipe blocks
     process = subprocess.Popen([*command, *names], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
     process.stderr = errors  # type: ignore[assignment]
