@@ -234,7 +234,7 @@ class MonthGrid:
         count = np.maximum((m1 - np.where(tail_whole, 0, 1)) - (m0 + lead) + 1, 0)
         run = np.repeat(np.arange(len(rate), dtype=np.int64), count)
         within = np.arange(int(count.sum()), dtype=np.int64) - (np.cumsum(count) - count)[run]
-        out[(at0 + lead)[run] + within] = ((2 * rate + FULL) // (2 * FULL))[run]
+        out[(at0 + lead)[run] + within] = round_months(rate, np.ones(len(rate), dtype=np.int64))[run]
         # Months a run covers in part: Σ rate × days over the month's runs, rounded once.
         head = ~head_whole
         tail = ~tail_whole & ~single
@@ -253,6 +253,16 @@ class MonthGrid:
             dim = firsts[self.month[months] - base + 1] - firsts[self.month[months] - base]
             out[months] = round_months(np.add.reduceat(numerators, starts), dim)
         return out
+
+
+def rates_on(b: PlanBatch, day: int, ref: WageReference) -> tuple[Ints, Ints]:
+    """The pieces in force on `day` (at most one a plan) and each one's rate that day (cents × 10 000 for a
+    whole month): `round_months(rate, 1)` is the month's amount at it, as the engine's `full_month`."""
+    at = np.flatnonzero((b.first <= day) & (b.last >= day))
+    one_day = np.full(len(at), day, dtype=np.int64)
+    single = PlanBatch(b.count, b.owner[at], one_day, one_day, b.kind[at], b.coef[at], b.floor[at])
+    _, _, _, rate = _runs(single, reference_series(ref))  # one run each: a day falls between two dates
+    return at, rate
 
 
 def _runs(b: PlanBatch, series: Mapping[str, DatedSeries]) -> tuple[Ints, Ints, Ints, Ints]:

@@ -11,12 +11,29 @@ arrears the employer owes ("rappel de salaire").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain import law
 from domain.contract_events import WAGE_ARTICLES
 from domain.wage.engine import Rate, Schedule, full_month, money, pct_number
+from domain.wage.plan import month_key
+from domain.wage.reference import WageReference
+
+
+@dataclass(frozen=True)
+class ReferenceChange:
+    """A reference change every running contract is revalued for: the event, its effective date, both
+    references."""
+
+    cause: str  # "SmicRevalued" or "LuxembourgCoteRecorded"
+    effective: date
+    recorded_at: datetime
+    event_id: str
+    before: WageReference
+    after: WageReference
+
 
 TIMELINE_CAUSES = frozenset({"Drafted", "AgeBracketReached", "ContractYearStarted"})
 
@@ -46,18 +63,21 @@ def month_changes(
     for key in sorted(old.keys() | new.keys()):
         a, b = old.get(key, 0), new.get(key, 0)
         if a != b:
-            due = key <= recorded_month
-            arrears += (b - a) if due else 0
-            changes.append(
-                {
-                    "month": key,
-                    "before": money(a),
-                    "after": money(b),
-                    "difference": money(b - a),
-                    "status": "arrears" if due else "upcoming",
-                }
-            )
+            change = month_change(key, a, b, recorded_month)
+            arrears += (b - a) if change["status"] == "arrears" else 0
+            changes.append(change)
     return changes, arrears
+
+
+def month_change(key: str, before: int, after: int, recorded_month: str) -> dict[str, Any]:
+    """One changed month of an entry: begun by the month the fact was recorded, it is arrears owed."""
+    return {
+        "month": key,
+        "before": money(before),
+        "after": money(after),
+        "difference": money(after - before),
+        "status": "arrears" if key <= recorded_month else "upcoming",
+    }
 
 
 def history_entry(
@@ -105,20 +125,9 @@ def expanded(entry: dict[str, Any]) -> dict[str, Any]:
     if packed is None:
         return entry
     recorded_month = entry["recorded_at"][:7]
-    year, month = (int(x) for x in packed["from"].split("-")) if packed["from"] else (0, 1)
-    months = []
-    for k, (a, b) in enumerate(zip(packed["before"], packed["after"], strict=True)):
-        if a != b:
-            y, m0 = divmod(year * 12 + month - 1 + k, 12)
-            key = f"{y:04d}-{m0 + 1:02d}"
-            months.append(
-                {
-                    "month": key,
-                    "before": money(a),
-                    "after": money(b),
-                    "difference": money(b - a),
-                    "status": "arrears" if key <= recorded_month else "upcoming",
-                }
-            )
+    year, month = (int(x) for x in packed["from"].split("-")) if packed["from"] else (1970, 1)
+    first = (year - 1970) * 12 + month - 1  # months since January 1970, as `plan.month_key` reads them
+    pairs = enumerate(zip(packed["before"], packed["after"], strict=True))
+    months = [month_change(month_key(first + k), a, b, recorded_month) for k, (a, b) in pairs if a != b]
     entry["months"] = months
     return entry

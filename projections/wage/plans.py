@@ -24,18 +24,9 @@ import numpy as np
 
 from domain.dates import days_in_month
 from domain.wage.engine import FULL, money, pct_number
-from domain.wage.plan import (
-    KIND_FIXED,
-    SERIES_OF_KIND,
-    SMIC_KINDS,
-    PlanBatch,
-    RatePlan,
-    month_key,
-    month_number,
-    reference_series,
-)
-from domain.wage.reference import DatedSeries, WageReference
-from projections.wage.history import CAUSE_ARTICLES
+from domain.wage.plan import SMIC_KINDS, PlanBatch, RatePlan, month_key, month_number, rates_on, round_months
+from domain.wage.reference import WageReference
+from projections.wage.history import CAUSE_ARTICLES, ReferenceChange
 
 RECORD = np.dtype([("first", "<i4"), ("kind", "i1"), ("coef", "<i8"), ("floor", "<i4"), ("rules", "<u4")])
 CLOSING = -1  # the kind of a plan's closing record, whose `first` is the day after the plan's last
@@ -114,27 +105,15 @@ def full_month_at(stored: StoredPlans, day: int, ref: WageReference) -> tuple[np
     """For each plan: whether it runs on `day`, the whole month's amount in cents at its rate that day, and
     the index of its piece that day (as the engine's `full_month(rate_on(day))`)."""
     b = stored.batch
-    at = np.flatnonzero((b.first <= day) & (b.last >= day))  # at most one piece a plan
-    kind, floor = b.kind[at], b.floor[at]
-    base = np.zeros(len(at), dtype=np.int64)
-    for k, series in reference_series_by_kind(ref).items():
-        value = series.value_at(day)
-        mask = kind == k
-        base[mask] = np.maximum(floor[mask], value) if k in SMIC_KINDS else value
-    rate = np.where(kind == KIND_FIXED, b.coef[at], b.coef[at] * base)
+    at, rate = rates_on(b, day, ref)
     full = np.zeros(b.count, dtype=np.int64)
     runs = np.zeros(b.count, dtype=bool)
     piece = np.full(b.count, -1, dtype=np.int64)
     owners = b.owner[at]
-    full[owners] = (2 * rate + FULL) // (2 * FULL)
+    full[owners] = round_months(rate, np.ones(len(rate), dtype=np.int64))
     runs[owners] = True
     piece[owners] = at
     return runs, full, piece
-
-
-def reference_series_by_kind(ref: WageReference) -> dict[int, DatedSeries]:
-    series = reference_series(ref)
-    return {k: series[name] for k, name in SERIES_OF_KIND.items()}
 
 
 def _per_plan(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -145,20 +124,8 @@ def _per_plan(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True)
-class Change:
-    """A reference change as the plans see it."""
-
-    cause: str
-    effective: date
-    recorded_at: str  # ISO
-    event_id: str
-    before: WageReference
-    after: WageReference
-
-
 def revalued_entries(
-    contract_ids: Sequence[str], blobs: Sequence[bytes], change: Change, rules_text: dict[int, str]
+    contract_ids: Sequence[str], blobs: Sequence[bytes], change: ReferenceChange, rules_text: dict[int, str]
 ) -> list[tuple[str, str]]:
     """The history entries (contract, stored text) of the plans whose amounts or rate the change moves."""
     stored = StoredPlans.decode(blobs)
@@ -167,7 +134,8 @@ def revalued_entries(
     before, after = cells.amounts(change.before), cells.amounts(change.after)
     offsets = cells.offsets()
     difference = after - before
-    recorded_month = month_number(np.asarray([date.fromisoformat(change.recorded_at[:10]).toordinal()]))[0]
+    recorded_at = change.recorded_at.isoformat()
+    recorded_month = month_number(np.asarray([change.recorded_at.date().toordinal()]))[0]
     changed = _per_plan(difference != 0, offsets) > 0
     arrears = _per_plan(np.where(cells.month <= recorded_month, difference, 0), offsets)
     runs, old_full, _ = full_month_at(stored, day, change.before)
@@ -180,7 +148,7 @@ def revalued_entries(
         f'{{"effective_date": "{change.effective.isoformat()}", "cause": "{change.cause}", '
         f'"article": {json.dumps(CAUSE_ARTICLES.get(change.cause, ""))}, '
     )
-    tail = f'"recorded_at": "{change.recorded_at}", "event_id": {json.dumps(change.event_id)}, "months": null, '
+    tail = f'"recorded_at": "{recorded_at}", "event_id": {json.dumps(change.event_id)}, "months": null, '
     months, before_list, after_list = cells.month.tolist(), before.tolist(), after.tolist()
     bounds, arrears_list = offsets.tolist(), arrears.tolist()
     out: list[tuple[str, str]] = []

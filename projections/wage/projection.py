@@ -20,9 +20,9 @@ from domain.wage.engine import Schedule
 from domain.wage.facts import WAGE_FACT_EVENTS, deep_merge
 from domain.wage.reference import WageReference
 from projections.batches import BatchProjection
-from projections.wage.history import history_entry
-from projections.wage.plans import Change, revalued_entries
-from projections.wage.revaluation import Recomputed, ReferenceChange, recomputation, recompute
+from projections.wage.history import ReferenceChange, history_entry
+from projections.wage.plans import revalued_entries
+from projections.wage.revaluation import Recomputed, recomputation, recompute
 from projections.wage.rows import ContractRow, compute_row
 from projections.wage.view import LU_COTE, SMIC, SMIC_MAYOTTE, WageViewQueries, reference_item
 
@@ -182,16 +182,13 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         """The contracts with a plan in the view: one array computation a chunk, and only the history entries
         of those whose months moved are written (their months' text is recomputed when read)."""
         day = change.effective.isoformat()
-        plans_change = Change(
-            change.cause, change.effective, change.recorded_at.isoformat(), change.event_id, change.before, change.after
-        )
         rules = self.view.rules_texts(cursor)
         after = ""
         while chunk := self.view.running_plans(cursor, day, series, after, PLAN_CHUNK):
             after = chunk[-1][0]
             mine = [(cid, plan) for cid, plan in chunk if cid not in batch.rows and self.owns(cid)]
-            entries = revalued_entries([c for c, _ in mine], [b for _, b in mine], plans_change, rules)
-            self.view.add_history_texts(cursor, entries, day, change.cause, plans_change.recorded_at)
+            entries = revalued_entries([c for c, _ in mine], [b for _, b in mine], change, rules)
+            self.view.add_history_texts(cursor, entries, day, change.cause, change.recorded_at.isoformat())
 
     def _revalue_by_engine(
         self, cursor: Any, change: ReferenceChange, postcode_prefix: str | None, batch: _Batch

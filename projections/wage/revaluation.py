@@ -14,30 +14,15 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from domain.wage.reference import WageReference
-from projections.wage.history import history_entry
+from projections.wage.history import ReferenceChange, history_entry
 from projections.wage.plans import PlanRow
 from projections.wage.rows import ContractRow, compute_row, row_facts
 
 # Below this many contracts, the pool's start (a fresh interpreter per process, about a second) costs more
 # than it saves.
 POOL_MIN_CONTRACTS = 4_000
-
-
-@dataclass(frozen=True)
-class ReferenceChange:
-    """What every running contract is recomputed for: the event, its effective date, both references."""
-
-    cause: str  # "SmicRevalued" or "LuxembourgCoteRecorded"
-    effective: date
-    recorded_at: datetime
-    event_id: str
-    before: WageReference
-    after: WageReference
 
 
 class Recomputed(NamedTuple):

@@ -14,12 +14,12 @@ from domain.wage.engine import compute_schedule
 from domain.wage.facts import WageFacts
 from domain.wage.plan import plan_for
 from domain.wage.reference import WageReference
-from projections.wage.history import expanded, history_entry
-from projections.wage.plans import Change, encode, revalued_entries, rules_id
+from projections.wage.history import ReferenceChange, expanded, history_entry
+from projections.wage.plans import encode, revalued_entries, rules_id
 from tests.wage.test_rate_plan import REF, contracts, with_cote, with_smic
 
 
-def entries_by_plan(facts: WageFacts, change: Change) -> dict[str, object] | None | str:
+def entries_by_plan(facts: WageFacts, change: ReferenceChange) -> dict[str, object] | None | str:
     plan = plan_for(facts, compute_schedule(facts, change.before))
     if plan is None:
         return "no plan"
@@ -28,20 +28,20 @@ def entries_by_plan(facts: WageFacts, change: Change) -> dict[str, object] | Non
     return expanded(json.loads(found[0][1])) if found else None
 
 
-def entry_by_engine(facts: WageFacts, change: Change) -> dict[str, object] | None:
+def entry_by_engine(facts: WageFacts, change: ReferenceChange) -> dict[str, object] | None:
     return history_entry(
         cause=change.cause,
         effective=change.effective,
         before=compute_schedule(facts, change.before),
         after=compute_schedule(facts, change.after),
-        recorded_at=datetime.fromisoformat(change.recorded_at),
+        recorded_at=change.recorded_at,
         event_id=change.event_id,
     )
 
 
-def change_of(cause: str, on: date, after: WageReference, recorded: int) -> Change:
-    at = datetime.combine(on + timedelta(days=recorded), datetime.min.time(), UTC).isoformat()
-    return Change(cause, on, at, "ref:2", REF, after)
+def change_of(cause: str, on: date, after: WageReference, recorded: int) -> ReferenceChange:
+    at = datetime.combine(on + timedelta(days=recorded), datetime.min.time(), UTC)
+    return ReferenceChange(cause, on, at, "ref:2", REF, after)
 
 
 @settings(max_examples=300, deadline=None)
