@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain import law
-from domain.clock import candidate_events
+from domain.clock import candidate_events, deadline_of
 from domain.contract import Contract
 from domain.dates import add_months, days_in_month, month_key
 from domain.events import jsonable
@@ -89,15 +89,18 @@ TODO_LABELS = {
     "decision": "Décision de dépôt attendue",
     "end": "Fin du contrat",
 }
-# The clock records a missed deadline the day after it (a late filing, the administration's silence, the
-# end): the list shows the deadline itself, the date "À faire" shows.
-DEADLINE_OF_EVENT = {"FilingOverdue": "filing", "FilingDecided": "decision", "Ended": "end"}
+# The "À faire" item of each missed-deadline event: the list shows its last day, the date "À faire" shows.
+TODO_OF_EVENT = {"FilingOverdue": "filing", "FilingDecided": "decision", "Ended": "end"}
 
 
 def milestone(kind: str, due_on: str) -> dict[str, str | None]:
-    todo = DEADLINE_OF_EVENT.get(kind)
-    deadline = (date.fromisoformat(due_on) - timedelta(days=1)).isoformat() if todo else None
-    return {"type": kind, "effective_date": due_on, "deadline": deadline, "todo": todo}
+    deadline = deadline_of(kind, date.fromisoformat(due_on))
+    return {
+        "type": kind,
+        "effective_date": due_on,
+        "deadline": deadline.isoformat() if deadline else None,
+        "todo": TODO_OF_EVENT[kind] if deadline else None,
+    }
 
 
 TODO_HORIZON_DAYS = 30  # product setting: what "needs action soon" means on the CFA's page

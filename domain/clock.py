@@ -43,6 +43,17 @@ class DueEvent:
     payload: dict[str, Any] = field(compare=False, default_factory=dict)
 
 
+# A missed deadline is recorded the day after its last day: a late filing, the administration's silence, the
+# contract's end. `deadline_of` gives that last day back from the event's date.
+AFTER_DEADLINE = timedelta(days=1)
+DEADLINE_EVENTS = frozenset({"FilingOverdue", "FilingDecided", "Ended"})
+
+
+def deadline_of(kind: str, due: date) -> date | None:
+    """The last day to act for a time-driven event of that kind due on `due` (None: not a deadline)."""
+    return due - AFTER_DEADLINE if kind in DEADLINE_EVENTS else None
+
+
 def candidate_events(state: ClockState) -> list[DueEvent]:
     """Every time-driven event the contract will have, recorded or not, whatever today is."""
     if state.status not in RUNNING or state.terminated_on is not None:
@@ -75,9 +86,9 @@ def candidate_events(state: ClockState) -> list[DueEvent]:
                 {"effective_date": notice, "end_date": end},
             )
         )
-    out.append(DueEvent(end + timedelta(days=1), "end", "Ended", {"on": end}))
+    out.append(DueEvent(end + AFTER_DEADLINE, "end", "Ended", {"on": end}))
     if state.status == "signed":
-        overdue = state.filing_due + timedelta(days=1)
+        overdue = state.filing_due + AFTER_DEADLINE
         out.append(
             DueEvent(
                 overdue, "filing-overdue", "FilingOverdue", {"effective_date": overdue, "filing_due": state.filing_due}
@@ -87,7 +98,7 @@ def candidate_events(state: ClockState) -> list[DueEvent]:
         implicit = law.SILENCE_MEANS_ACCEPTANCE[state.authority]
         out.append(
             DueEvent(
-                state.decision_due + timedelta(days=1),
+                state.decision_due + AFTER_DEADLINE,
                 "decision",
                 "FilingDecided",
                 {

@@ -73,24 +73,6 @@ def _command(
     return RedirectResponse(f"/ui/contracts/{contract.id}?fait={done}", status_code=303)
 
 
-# The terms' fields as the page's forms name them, for the domain's refusals.
-FIELD_LABELS = {
-    "apprentice.first_name": "Prénom de l’apprenti",
-    "apprentice.last_name": "Nom de l’apprenti",
-    "apprentice.birth_date": "Date de naissance",
-    "apprentice.lower_secondary_completed": "Classe de 3e terminée",
-    "employer.name": "Employeur",
-    "employer.siret": "SIRET",
-    "employer.postcode": "Code postal",
-    "training.level": "Niveau",
-    "training.cycle_months": "Durée du cycle",
-    "start_date": "Début du contrat",
-    "end_date": "Fin du contrat",
-    "on": "Date",
-    "new_end_date": "Nouvelle date de fin",
-}
-
-
 def _refusal(e: DomainError) -> str:
     """A domain refusal in the page's words: the field as labelled, the article, the rule's own message."""
     where = f" « {FIELD_LABELS.get(e.field, e.field)} »" if e.field else ""
@@ -184,6 +166,30 @@ DRAFT_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Where each drafting field goes in the terms (interfaces §1).
+DRAFT_PATHS: dict[str, tuple[str, ...]] = {
+    "first_name": ("apprentice", "first_name"),
+    "last_name": ("apprentice", "last_name"),
+    "birth_date": ("apprentice", "birth_date"),
+    "employer_name": ("employer", "name"),
+    "siret": ("employer", "siret"),
+    "idcc": ("employer", "idcc"),
+    "postcode": ("employer", "postcode"),
+    "training_title": ("training", "title"),
+    "level": ("training", "level"),
+    "cycle_months": ("training", "cycle_months"),
+    "start_date": ("start_date",),
+    "end_date": ("end_date",),
+}
+# The terms' fields as the page's forms label them, for the domain's refusals (and an event's own dates).
+FIELD_LABELS = {
+    **{".".join(DRAFT_PATHS[name]): label for name, label, _ in DRAFT_FIELDS if name in DRAFT_PATHS},
+    "apprentice.lower_secondary_completed": "Classe de 3e terminée",
+    "on": "Date",
+    "new_end_date": "Nouvelle date de fin",
+}
+
+
 def terms_from_form(form: Mapping[str, str]) -> dict[str, Any]:
     """The terms of interfaces §1 the drafting form describes, checked by the API's request model."""
 
@@ -224,20 +230,7 @@ def terms_from_form(form: Mapping[str, str]) -> dict[str, Any]:
     if master:
         raw["master"] = {"id": f"page-{secrets.token_hex(4)}", "name": master}
     labels = {name: label for name, label, _ in DRAFT_FIELDS}
-    form_names = {
-        ("apprentice", "first_name"): "first_name",
-        ("apprentice", "last_name"): "last_name",
-        ("apprentice", "birth_date"): "birth_date",
-        ("employer", "name"): "employer_name",
-        ("employer", "siret"): "siret",
-        ("employer", "idcc"): "idcc",
-        ("employer", "postcode"): "postcode",
-        ("training", "title"): "training_title",
-        ("training", "level"): "level",
-        ("training", "cycle_months"): "cycle_months",
-        ("start_date",): "start_date",
-        ("end_date",): "end_date",
-    }
+    form_names = {path: name for name, path in DRAFT_PATHS.items()}
     try:
         return ContractTermsIn.model_validate(raw).as_terms()
     except ValidationError as e:

@@ -96,3 +96,17 @@ def test_filing_overdue_and_implicit_decision_by_authority() -> None:
     assert opco[0].kind == "FilingDecided" and opco[0].payload["accepted"] is False
     ddets = due_events(state(CAP, status="filed", authority="DDETS"), date(2025, 10, 1))
     assert ddets[0].payload["accepted"] is True
+
+
+def test_each_missed_deadline_event_gives_back_its_last_day() -> None:
+    from domain.clock import candidate_events, deadline_of
+
+    t = terms(birth="2008-03-15", start="2025-09-01", end="2027-08-31")
+    signed, filed = state(t, status="signed"), state(t, status="filed")
+    overdue = next(e for e in candidate_events(signed) if e.kind == "FilingOverdue")
+    silence = next(e for e in candidate_events(filed) if e.kind == "FilingDecided")
+    ended = next(e for e in candidate_events(signed) if e.kind == "Ended")
+    assert deadline_of(overdue.kind, overdue.effective_date) == signed.filing_due
+    assert deadline_of(silence.kind, silence.effective_date) == filed.decision_due
+    assert deadline_of(ended.kind, ended.effective_date) == signed.planned_end
+    assert deadline_of("AgeBracketReached", date(2026, 4, 1)) is None
