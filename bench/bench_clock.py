@@ -187,7 +187,7 @@ def backend(name: str, postgres_url: str, prefix: str) -> Iterator[Settings | No
     assert isinstance(store, PostgresStore)
     schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     connect: dict[str, Any] = dict(
-        host=store.host, port=store.port, user=store.user, password=store.password or None, dbname=store.dbname
+        **store.connection_args(),
     )
     try:
         with psycopg.connect(**connect, autocommit=True) as conn:
@@ -243,7 +243,7 @@ def explain_due(settings: Settings, today: str) -> str:
     store = settings.store
     assert isinstance(store, PostgresStore)
     with psycopg.connect(
-        host=store.host, port=store.port, user=store.user, password=store.password or None, dbname=store.dbname
+        **store.connection_args(),
     ) as conn:
         rows = conn.execute(
             sql.SQL(

@@ -65,11 +65,7 @@ def bench_postgres(n: int, url: str) -> None:
     assert isinstance(store, PostgresStore)
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     connect = dict(
-        host=store.host,
-        port=store.port,
-        user=store.user,
-        password=store.password or None,
-        dbname=store.dbname,
+        **store.connection_args(),
         autocommit=True,
     )
     try:

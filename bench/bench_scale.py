@@ -284,7 +284,7 @@ def kept_schema(postgres_url: str, schema: str) -> Iterator[Settings]:
     store = parse_database_url(postgres_url)
     assert isinstance(store, PostgresStore)
     with psycopg.connect(
-        host=store.host, port=store.port, user=store.user, password=store.password or None, dbname=store.dbname
+        **store.connection_args(),
     ) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     yield Settings(database_url=f"{postgres_url}?schema={schema}")

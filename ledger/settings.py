@@ -15,6 +15,7 @@ import base64
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from pydantic import Field, model_validator
@@ -38,6 +39,16 @@ class PostgresStore:
     user: str
     password: str
     schema: str
+
+    def connection_args(self) -> dict[str, Any]:
+        """psycopg's `connect` arguments for this server (no schema: it is a search path, not a database)."""
+        return {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password or None,
+            "dbname": self.dbname,
+        }
 
 
 @dataclass(frozen=True)

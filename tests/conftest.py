@@ -32,11 +32,7 @@ def _connect() -> psycopg.Connection:
     store = parse_database_url(POSTGRES_URL)
     assert isinstance(store, PostgresStore)
     return psycopg.connect(
-        host=store.host,
-        port=store.port,
-        user=store.user,
-        password=store.password or None,
-        dbname=store.dbname,
+        **store.connection_args(),
         connect_timeout=3,
         autocommit=True,
     )

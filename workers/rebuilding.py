@@ -146,11 +146,7 @@ def rebuild_lock(settings: Settings) -> Iterator[None]:
 
     key = f"apprenticeship-ledger rebuild {store.schema}"
     with psycopg.connect(
-        host=store.host,
-        port=store.port,
-        user=store.user,
-        password=store.password or None,
-        dbname=store.dbname,
+        **store.connection_args(),
         autocommit=True,
     ) as conn:
         row = conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,)).fetchone()
