@@ -129,7 +129,7 @@ def todo_items(contract: Contract, today: date, horizon_days: int = TODO_HORIZON
             law.PROBATION_DAYS.article,
         )
     if running and contract.planned_end >= today:
-        add("end", TODO_LABELS["end"], contract.planned_end, "L6222-7-1")
+        add("end", TODO_LABELS["end"], contract.planned_end, law.TERM_ARTICLE)
     if running:
         state = contract.clock_state()
         bracket = next(
@@ -138,7 +138,10 @@ def todo_items(contract: Contract, today: date, horizon_days: int = TODO_HORIZON
         )
         if bracket is not None and today <= bracket.effective_date <= add_months(today, 1):
             add(
-                "age", f"Changement de tranche d'âge ({bracket.payload['bracket']})", bracket.effective_date, "D6222-31"
+                "age",
+                f"Changement de tranche d'âge ({bracket.payload['bracket']})",
+                bracket.effective_date,
+                law.BRACKET_CHANGE_ARTICLE,
             )
     return items
 
@@ -171,7 +174,7 @@ def timeline_changes(months: list[dict[str, Any]]) -> list[dict[str, str]]:
                 cause, article = "EndOfContract", "calendar-day proration of the last month"
             elif all(last[k] == before[k] for k in ("pct", "base", "bracket", "year")):
                 # The same rate as the month before ended with: that month was paid for part of its days at it.
-                cause, article = "FullMonthAtRate", "D6222-26 (calendar-day proration of the month before)"
+                cause, article = "FullMonthAtRate", f"{law.GRID_ARTICLE} (calendar-day proration of the month before)"
             else:
                 cause, article = "RateChanged", ", ".join(last["rules"])
         out.append(

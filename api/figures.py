@@ -19,18 +19,18 @@ from typing import Any
 
 from api import french
 from api.french import EVENT_FR, STATUS_FR
-from domain.contract import CORRECTION_ARTICLE
+from domain import law
 from ledger.system import Ledger
 from ledger.tabular import Column
 from projections.wage.history import CAUSE_ARTICLES, expanded
 from projections.wage.view import ROW_COLUMNS, ROW_TABLES, ContractRow
 
 PRORATA_CAUSE = "Mois incomplet (prorata des jours calendaires)"
-PRORATA_RULE = "D6222-26 (prorata : lecture du service)"
+PRORATA_RULE = f"{law.GRID_ARTICLE} (prorata : lecture du service)"
 
 
 # The wage history names a correction's ground in English (its API shape); French documents cite the article.
-ARTICLES_FR = {CAUSE_ARTICLES["TermsCorrected"]: f"{CORRECTION_ARTICLE} (correction des termes)"}
+ARTICLES_FR = {CAUSE_ARTICLES["TermsCorrected"]: f"{law.CORRECTION_ARTICLE} (correction des termes)"}
 
 
 def article_fr(article: str | None) -> str:

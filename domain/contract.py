@@ -43,15 +43,11 @@ RUNNING = frozenset({SIGNED, FILED, ACCEPTED, EXTENDED})  # signed: the contract
 LIVE = RUNNING | {DRAFTED}
 FINAL = frozenset({REFUSED, TERMINATED, ENDED})
 
-# Articles cited by the refusals (the numbers themselves live in `domain.law`).
-SIGNATURE_ARTICLE = "L6222-4"
-FILING_AUTHORITY_ARTICLE = {"OPCO": "L6224-1", "DDETS": "L6227-11"}
-REFUSAL_REASON_ARTICLE = "D6224-2"
-TERMINATION_ARTICLE = "L6222-18"
-TERM_ARTICLE = "L6222-7-1"
-DISABILITY_DURING_CONTRACT_ARTICLE = "R6222-49"
-CORRECTION_ARTICLE = "D6224-5"
-FINAL_STATUS_ARTICLE = {TERMINATED: TERMINATION_ARTICLE, ENDED: TERM_ARTICLE, REFUSED: law.DECISION_DAYS.article}
+FINAL_STATUS_ARTICLE = {
+    TERMINATED: law.TERMINATION_ARTICLE,
+    ENDED: law.TERM_ARTICLE,
+    REFUSED: law.DECISION_DAYS.article,
+}
 
 MAX_REASON_LENGTH = 500  # product limit on free text, not law
 
@@ -278,10 +274,12 @@ class Contract(Aggregate):
 
     # -- commands and their events --------------------------------------------------------------------
     def sign(self, on: date) -> None:
-        self._require({DRAFTED}, "a signature", SIGNATURE_ARTICLE)
+        self._require({DRAFTED}, "a signature", law.SIGNATURE_ARTICLE)
         if on > self.planned_end:
             raise IllegalTransition(
-                f"signature on {on} is after the contract's end {self.planned_end}", field="on", rule=SIGNATURE_ARTICLE
+                f"signature on {on} is after the contract's end {self.planned_end}",
+                field="on",
+                rule=law.SIGNATURE_ARTICLE,
             )
         self._signed(on=on)
 
@@ -293,7 +291,7 @@ class Contract(Aggregate):
     def attach_form(self, pay_table: list[dict[str, Any]], salary_at_hiring: str | None, form_sha256: str) -> None:
         """Keep what the employer wrote on the CERFA it signed (its pay table and hiring salary), so the form
         can be checked against the legal minimum at any time (D6222-26, D6222-31)."""
-        self._require({DRAFTED}, "a CERFA form", SIGNATURE_ARTICLE)
+        self._require({DRAFTED}, "a CERFA form", law.SIGNATURE_ARTICLE)
         self._form_attached(pay_table=pay_table, salary_at_hiring=salary_at_hiring, form_sha256=form_sha256)
 
     @event("FormAttached")
@@ -308,7 +306,7 @@ class Contract(Aggregate):
             raise IllegalTransition(
                 f"a {sector} employer's contract is filed with the {expected}, not '{authority}'",
                 field="authority",
-                rule=FILING_AUTHORITY_ARTICLE[expected],
+                rule=law.FILING_AUTHORITY_ARTICLES[expected],
             )
         assert self.signed_on is not None
         if on < self.signed_on:
@@ -348,7 +346,7 @@ class Contract(Aggregate):
                     rule=rule,
                 )
         elif not accepted and not reason.strip():
-            raise IllegalTransition("a refusal states its reason", field="reason", rule=REFUSAL_REASON_ARTICLE)
+            raise IllegalTransition("a refusal states its reason", field="reason", rule=law.REFUSAL_REASON_ARTICLE)
         self._filing_decided(on=on, accepted=accepted, reason=reason, implicit=implicit)
 
     @event("FilingDecided")
@@ -440,7 +438,7 @@ class Contract(Aggregate):
         self.extended_end_date = new_end_date
 
     def recognise_disability(self, on: date) -> None:
-        rule = DISABILITY_DURING_CONTRACT_ARTICLE
+        rule = law.DISABILITY_DURING_CONTRACT_ARTICLE
         self._require(RUNNING, "a disability recognition (correct the terms of a draft instead)", rule)
         if self.disability_recognised_on is not None or self.terms_data["apprentice"].get("disability_recognised"):
             raise IllegalTransition("the disability is already recognised", field="type", rule=rule)
@@ -466,7 +464,7 @@ class Contract(Aggregate):
         ]
 
     def terminate(self, on: date, reason: str) -> None:
-        self._require(RUNNING, "a termination", TERMINATION_ARTICLE)
+        self._require(RUNNING, "a termination", law.TERMINATION_ARTICLE)
         _check_reason(reason)
         check_termination(self.start_date, self.effective_end, on)
         self._terminated(on=on, reason=reason)
@@ -478,9 +476,11 @@ class Contract(Aggregate):
         self.termination_reason = reason
 
     def end(self, on: date) -> None:
-        self._require(RUNNING, "the natural end", TERM_ARTICLE)
+        self._require(RUNNING, "the natural end", law.TERM_ARTICLE)
         if on != self.planned_end:
-            raise IllegalTransition(f"the contract ends on {self.planned_end}, not {on}", field="on", rule=TERM_ARTICLE)
+            raise IllegalTransition(
+                f"the contract ends on {self.planned_end}, not {on}", field="on", rule=law.TERM_ARTICLE
+            )
         self._ended(on=on)
 
     @event("Ended")
@@ -520,13 +520,13 @@ class Contract(Aggregate):
 
     def correct_terms(self, terms: ContractTerms, reason: str) -> None:
         """A correction of any term (birth date, start date, ...), re-validated as a draft would be."""
-        self._require(LIVE, "a correction of the terms", CORRECTION_ARTICLE)
+        self._require(LIVE, "a correction of the terms", law.CORRECTION_ARTICLE)
         _check_reason(reason)
         new = terms.to_json()
         changed = changed_paths(self.terms_data, new)
         if not changed:
             raise InvalidTerms(
-                "the corrected terms are the same as the current ones", field="terms", rule=CORRECTION_ARTICLE
+                "the corrected terms are the same as the current ones", field="terms", rule=law.CORRECTION_ARTICLE
             )
         if self.extended_on is not None and new["end_date"] != self.terms_data["end_date"]:
             raise IllegalTransition(

@@ -130,7 +130,7 @@ class ReferenceData(Aggregate):
                 f"{hourly} × {law.LEGAL_WEEKLY_HOURS.value} × "
                 f"{law.MENSUALISATION_WEEKS_PER_YEAR.value} / 12 = {expected}",
                 field="monthly",
-                rule="L3242-1",
+                rule=law.MENSUALISATION_ARTICLE,
             )
         existing = next(
             (e for e in self.smic_entries if e["effective_date"] == effective_date and _territory(e) == territory),

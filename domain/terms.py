@@ -326,7 +326,9 @@ def parse_terms(raw: Any) -> ContractTerms:
     )
     sector = e.text("sector", "private")
     if sector not in ("private", "public"):
-        raise InvalidTerms("employer.sector must be 'private' or 'public'", field="employer.sector", rule="D6272-1")
+        raise InvalidTerms(
+            "employer.sector must be 'private' or 'public'", field="employer.sector", rule=law.PUBLIC_EMPLOYER_ARTICLE
+        )
     points = e.integer("public_majoration_points", 0)
     if points not in law.PUBLIC_MAJORATION_POINTS:
         raise InvalidTerms(
@@ -446,7 +448,7 @@ def parse_terms(raw: Any) -> ContractTerms:
         raise InvalidTerms(
             f"age_limit_exception must be null or one of {', '.join(AGE_EXCEPTIONS)}",
             field="age_limit_exception",
-            rule="L6222-2",
+            rule=law.AGE_LIMIT_EXCEPTION_ARTICLE,
         )
     funding = NO_FUNDING_TERMS
     f = r.sub("funding", optional=True)
@@ -489,14 +491,14 @@ def max_age_for(terms: ContractTerms) -> tuple[int | None, str]:
     """The upper age limit at the start, and its article (L6222-1, L6222-2, D6222-1, D6222-1-2)."""
     a = terms.apprentice
     if a.disability_recognised:
-        return None, "L6222-2 3°"
+        return None, law.AGE_LIMIT_EXEMPTION_ARTICLES["disability"]
     if a.high_level_athlete:
-        return None, "L6222-2 5°"
+        return None, law.AGE_LIMIT_EXEMPTION_ARTICLES["high_level_athlete"]
     exc = terms.age_limit_exception
     if exc in ("business_project",):
-        return None, "L6222-2 4°"
+        return None, law.AGE_LIMIT_EXEMPTION_ARTICLES["business_project"]
     if exc == "exam_failure_new_employer":
-        return None, "D6222-1-2"
+        return None, law.AGE_LIMIT_EXEMPTION_ARTICLES["exam_failure_new_employer"]
     prev = terms.previous_contract
     higher = (
         prev is not None
@@ -505,7 +507,7 @@ def max_age_for(terms: ContractTerms) -> tuple[int | None, str]:
         and terms.training.level > prev.level
     )
     if exc in ("higher_level_successive", "rupture_not_attributable") or higher:
-        return law.MAX_AGE_EXTENDED.value, "D6222-1"
+        return law.MAX_AGE_EXTENDED.value, law.MAX_AGE_EXTENDED.article
     return law.MAX_AGE.value, law.MAX_AGE.article
 
 
@@ -523,7 +525,7 @@ def check_terms(terms: ContractTerms) -> list[dict[str, str]]:
     if a.birth_date >= start:
         raise InvalidTerms("apprentice.birth_date must be before start_date", field="apprentice.birth_date")
     if end <= start:
-        raise InvalidTerms("end_date must be after start_date", field="end_date", rule="L6222-7-1")
+        raise InvalidTerms("end_date must be after start_date", field="end_date", rule=law.TERM_ARTICLE)
     age = age_on(a.birth_date, start)
     min_age = law.MIN_AGE_AFTER_3E.value if a.lower_secondary_completed else law.MIN_AGE.value
     if age < min_age and age >= law.MIN_AGE_AFTER_3E.value:
@@ -643,5 +645,5 @@ def _check_cross_border(terms: ContractTerms, cb: CrossBorder) -> None:
         raise InvalidTerms(
             f"cross_border.country '{cb.country}' with the practical part abroad is not supported (LU and DE are)",
             field="cross_border.country",
-            rule="L6235-1",
+            rule=law.CROSS_BORDER_CONTRACT_ARTICLE,
         )

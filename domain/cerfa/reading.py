@@ -111,10 +111,10 @@ def read_form(values: Mapping[str, Any], supplement: Mapping[str, Any] | None = 
     apprentice["last_name"] = f.required(F.APPRENTICE_LAST_NAME)
     apprentice["first_name"] = f.required(F.APPRENTICE_FIRST_NAME)
     apprentice["birth_date"] = f.date(F.APPRENTICE_BIRTH, True, law.MIN_AGE.article)
-    rqth = f.pair(F.RQTH_YES, F.RQTH_NO, "R6222-46")
+    rqth = f.pair(F.RQTH_YES, F.RQTH_NO, law.DISABILITY_AGE_ARTICLE)
     if rqth is not None:
         apprentice["disability_recognised"] = rqth
-    athlete = f.pair(F.ATHLETE_YES, F.ATHLETE_NO, "R6222-60")
+    athlete = f.pair(F.ATHLETE_YES, F.ATHLETE_NO, law.ATHLETE_ARTICLE)
     if athlete is not None:
         apprentice["high_level_athlete"] = athlete
     last_class = f.text(F.LAST_CLASS)
@@ -122,11 +122,11 @@ def read_form(values: Mapping[str, Any], supplement: Mapping[str, Any] | None = 
         code = last_class[:2]
         apprentice["lower_secondary_completed"] = code not in F.LOWER_SECONDARY_NOT_COMPLETED
         if not code.isdigit():
-            f.problem(F.LAST_CLASS, f"« {last_class} » n'est pas un code de la notice (01 à 42)", "L6222-1")
+            f.problem(F.LAST_CLASS, f"« {last_class} » n'est pas un code de la notice (01 à 42)", law.MIN_AGE.article)
 
     public, private = f.checked(F.PUBLIC), f.checked(F.PRIVATE)
     if public and private:
-        f.problem(F.PUBLIC, "employeur privé et public cochés tous les deux", "D6272-1")
+        f.problem(F.PUBLIC, "employeur privé et public cochés tous les deux", law.PUBLIC_EMPLOYER_ARTICLE)
     elif public or private:
         employer["sector"] = "public" if public else "private"
         if private:
@@ -142,19 +142,23 @@ def read_form(values: Mapping[str, Any], supplement: Mapping[str, Any] | None = 
     title = f.required(F.DIPLOMA_TITLE)
     training["title"] = title
     training["diploma_code"] = f.text(F.DIPLOMA_CODE)
-    diploma = f.required(F.DIPLOMA, "D6222-30")
+    diploma = f.required(F.DIPLOMA, law.SUCCESSIVE_SAME_LEVEL_POINTS.article)
     if diploma is not None:
         if diploma[:1] in "345678" and diploma[:2].isdigit():
             training["level"] = int(diploma[0])
             training["licence_pro"] = diploma[:2] == F.LICENCE_PRO_CODE
         else:
-            f.problem(F.DIPLOMA, f"« {diploma} » : un code de la notice attendu (33 CAP, 54 BTS…)", "D6222-30")
+            f.problem(
+                F.DIPLOMA,
+                f"« {diploma} » : un code de la notice attendu (33 CAP, 54 BTS…)",
+                law.SUCCESSIVE_SAME_LEVEL_POINTS.article,
+            )
     training["cfa_start_date"] = f.date(F.CFA_START)
     training["exam_end_date"] = f.date(F.EXAM_END)
     training["practical_start_date"] = f.date(F.PRACTICAL_START)
 
-    start = f.date(F.START, True, "L6222-12")
-    end = f.date(F.END, True, "L6222-7-1")
+    start = f.date(F.START, True, law.START_ARTICLE)
+    end = f.date(F.END, True, law.TERM_ARTICLE)
     terms["start_date"], terms["end_date"] = start, end
     derogation = f.text(F.DEROGATION)
     if derogation is not None and derogation not in F.DEROGATIONS:
@@ -177,7 +181,7 @@ def read_form(values: Mapping[str, Any], supplement: Mapping[str, Any] | None = 
             F.CONTRACT_TYPE,
             "contrat successif : le formulaire ne donne ni la dernière année ni le taux du contrat précédent "
             "(previous_contract), dont dépend le minimum",
-            "D6222-29",
+            law.PREVIOUS_CONTRACT_ARTICLE,
         )
     hours, minutes = f.number(F.WEEKLY_HOURS), f.number(F.WEEKLY_MINUTES)
     if hours is not None:
@@ -198,7 +202,7 @@ def read_form(values: Mapping[str, Any], supplement: Mapping[str, Any] | None = 
         f.problem(
             F.pay_fields(1, 1)[3],
             "la rémunération est fixée en % du SMC, mais le formulaire n'en donne pas le montant (smc)",
-            "D6222-26",
+            law.GRID_ARTICLE,
         )
     salary = f.number(F.SALARY_AT_HIRING)
     reading.salary_at_hiring = f"{salary:.2f}" if salary is not None else None
@@ -229,15 +233,15 @@ def _pay_table(f: _Form) -> list[dict[str, Any]]:
     for year in F.PAY_YEARS:
         for period in (1, 2):
             first, last, pct_field, base_field = F.pay_fields(year, period)
-            begins, ends, pct = f.date(first), f.date(last), f.number(pct_field, "D6222-26")
+            begins, ends, pct = f.date(first), f.date(last), f.number(pct_field, law.GRID_ARTICLE)
             if begins is None and pct is None:
                 continue
             written = (f.text(base_field) or "SMIC").upper()
             base = "SMC" if "SMC" in written or "CONVENTIONNEL" in written else "SMIC" if "SMIC" in written else written
             if base not in ("SMIC", "SMC"):
-                f.problem(base_field, f"« {written} » : SMIC ou SMC attendu", "D6222-26")
+                f.problem(base_field, f"« {written} » : SMIC ou SMC attendu", law.GRID_ARTICLE)
             if begins is None or ends is None or pct is None:
-                f.problem(pct_field, "période incomplète (du, au, %)", "D6222-26", blocking=False)
+                f.problem(pct_field, "période incomplète (du, au, %)", law.GRID_ARTICLE, blocking=False)
                 continue
             table.append({"year": year, "period": period, "from": begins, "to": ends, "pct": pct, "base": base})
     return table

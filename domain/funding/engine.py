@@ -175,7 +175,7 @@ def annual_level(
     if cb is not None and not cb.practical_part_abroad:
         return _not_funded(
             "the theoretical part is abroad: no French NPEC; funding follows the bordering country's rules",
-            "L6235-5 II 2° (funding-rules §3.4 F)",
+            law.THEORY_ABROAD_ARTICLE,
             {"country": cb.country},
         )
     if cb is not None:
@@ -231,7 +231,7 @@ def _cross_border_level(
         return _not_funded(
             f"no France-{cb.country} convention under L6235-2: the arrêté of 9 Sep 2025 does not apply; "
             "the French CFA is not funded by an OPCO",
-            "L6235-2 (funding-rules §3.1)",
+            law.CONVENTION_ARTICLE,
             {"country": cb.country},
         )
     if minoration is None:
@@ -318,7 +318,7 @@ def _majoration(
         return Decimal(0), None
     cap = tables.parameter(cap_name, concluded)
     amount = min(asked, cap.value) if cap is not None else asked
-    rule = cap.article if cap is not None else "L6332-14"
+    rule = cap.article if cap is not None else law.NPEC_CAP_ARTICLE
     what = f"disability majoration {asked}" + (f", capped at {cap.value} per contract year" if cap else "")
     return amount, Step(what, amount, rule, {"asked": asked, "cap": cap.value if cap else None})
 

@@ -34,7 +34,7 @@ def _none(why: str, rule: str = law.HIRING_AID_ARTICLE) -> HiringAid:
 def hiring_aid(facts: FundingFacts, versions: tuple[law.HiringAidVersion, ...] = law.HIRING_AID_SEED) -> HiringAid:
     t = facts.terms
     if t.employer.country != "FR" or (t.cross_border is not None and t.cross_border.practical_part_abroad):
-        return _none("the employer is abroad: the French hiring aid does not apply", "L6235-4 II 2°")
+        return _none("the employer is abroad: the French hiring aid does not apply", law.HIRING_AID_ABROAD_ARTICLE)
     concluded = facts.concluded_on
     version = next(
         (

@@ -113,6 +113,13 @@ EXTENSION_FUNDING_ARTICLE = "L6222-11 (extension funded at the same level)"
 DISABILITY_FUNDING_ARTICLE = "D6332-82"
 DECREE_NPEC_ARTICLE = "D6332-78-2 (décret 2025-860)"
 AMORCAGE_ARTICLE = "D6332-80"
+NPEC_RECORDED_ARTICLE = "D6332-78"  # the branch's NPEC recorded
+NPEC_FIXED_ARTICLE = "D6332-80 (regularisation)"  # a missing NPEC fixed by the State
+NPEC_CAP_ARTICLE = "L6332-14"  # the NPEC bounds what an OPCO pays
+# Cross-border contracts (funding-rules §3): which country funds which part.
+THEORY_ABROAD_ARTICLE = "L6235-5 II 2° (funding-rules §3.4 F)"  # no French NPEC: the other country funds
+CONVENTION_ARTICLE = "L6235-2 (funding-rules §3.1)"  # funded only under a convention with that country
+HIRING_AID_ABROAD_ARTICLE = "L6235-4 II 2°"  # an employer abroad gets no French hiring aid
 
 
 # --- French hiring aid (funding-rules §5): by conclusion date, size and level; first contract year only ------

@@ -36,8 +36,18 @@ PROBATION_DAYS = Parameter(
     45, "L6222-18", date(2019, 1, 1), "days of practical training in the company; earliest end = 45th day"
 )
 AUTHORITIES = {"OPCO": "private", "DDETS": "public"}  # L6224-1 / L6227-11
+FILING_AUTHORITY_ARTICLES = {"OPCO": "L6224-1", "DDETS": "L6227-11"}  # who receives the contract
 SILENCE_MEANS_ACCEPTANCE = {"OPCO": False, "DDETS": True}  # R6224-3 / R6275-3
 
 # --- Maître d'apprentissage (R6223-6) ---------------------------------------------------------------------
 MAX_APPRENTICES_PER_MASTER = Parameter(2, "R6223-6", date(2019, 1, 1))
 MAX_EXTRA_EXTENDED_PER_MASTER = Parameter(1, "R6223-6", date(2019, 1, 1), "one more in exam-failure extension")
+
+# --- Articles the lifecycle's refusals and notices cite ------------------------------------------------------
+SIGNATURE_ARTICLE = "L6222-4"  # the contract is signed by the employer and the apprentice
+REFUSAL_REASON_ARTICLE = "D6224-2"  # a refusal of the filing states its reasons
+TERM_ARTICLE = "L6222-7-1"  # the contract's term: its end date, its length against the cycle
+START_ARTICLE = "L6222-12"  # the start of execution
+CORRECTION_ARTICLE = "D6224-5"  # the terms corrected after filing
+PUBLIC_EMPLOYER_ARTICLE = "D6272-1"  # private or public employer: which chapter of the code applies
+CROSS_BORDER_CONTRACT_ARTICLE = "L6235-1"  # a contract whose practical part is abroad

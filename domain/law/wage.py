@@ -40,6 +40,16 @@ GRID_ARTICLE = "D6222-26"
 EXTENSION_WAGE_ARTICLE = "L6222-11 / D6222-28"  # an extension after an exam failure
 DISABILITY_WAGE_ARTICLE = "R6222-48 / R6222-49"  # a disability recognised
 TERMINATION_ARTICLE = "L6222-18"  # a termination: the months after it are owed no more
+DISABILITY_DURING_CONTRACT_ARTICLE = "R6222-49"  # a disability recognised after the contract started
+DISABILITY_AGE_ARTICLE = "R6222-46"  # a disabled apprentice: no age limit, a longer contract
+# The exceptions to the upper age limit, by ground (L6222-2, D6222-1, D6222-1-2).
+AGE_LIMIT_EXCEPTION_ARTICLE = "L6222-2"
+AGE_LIMIT_EXEMPTION_ARTICLES = {
+    "disability": "L6222-2 3°",
+    "high_level_athlete": "L6222-2 5°",
+    "business_project": "L6222-2 4°",
+    "exam_failure_new_employer": "D6222-1-2",
+}
 GRID: tuple[tuple[int, int, int], ...] = (
     (27, 39, 55),  # < 18 (and under 16, D6222-27)
     (43, 51, 67),  # 18-20
@@ -119,3 +129,4 @@ SMIC_MAYOTTE_SEED: tuple[SmicRevaluation, ...] = tuple(
 # The monthly SMIC is the hourly SMIC over the legal working week, mensualised: hourly × 35 × 52 / 12.
 LEGAL_WEEKLY_HOURS = Parameter(35, "L3121-27", date(2002, 1, 1), "durée légale du travail, every employer")
 MENSUALISATION_WEEKS_PER_YEAR = Parameter(52, "L3242-1", date(1978, 1, 19), "monthly = weekly × 52 / 12")
+MENSUALISATION_ARTICLE = MENSUALISATION_WEEKS_PER_YEAR.article

@@ -52,11 +52,11 @@ def check_termination(start: date, effective_end: date, on: date) -> None:
     """L6222-18: a rupture ends a running contract; it cannot precede the start or follow the end."""
     if on < start:
         raise IllegalTransition(
-            f"termination on {on} is before the contract start {start}", field="on", rule="L6222-18"
+            f"termination on {on} is before the contract start {start}", field="on", rule=law.TERMINATION_ARTICLE
         )
     if on > effective_end:
         raise IllegalTransition(
-            f"termination on {on} is after the contract's end {effective_end}", field="on", rule="L6222-18"
+            f"termination on {on} is after the contract's end {effective_end}", field="on", rule=law.TERMINATION_ARTICLE
         )
 
 
@@ -107,7 +107,7 @@ class WageFacts:
 
     def terminated(self, on: date) -> WageFacts:
         if self.terminated_on is not None:
-            raise IllegalTransition("the contract is already terminated", field="type", rule="L6222-18")
+            raise IllegalTransition("the contract is already terminated", field="type", rule=law.TERMINATION_ARTICLE)
         check_termination(self.terms.start_date, self.effective_end, on)
         return replace(self, terminated_on=on)
 

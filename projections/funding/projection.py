@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
+from domain import law
 from domain.contract_events import FUNDING_ARTICLES
 from domain.errors import DomainError, InvalidTerms
 from domain.events import RecordedEvent, topic_prefix
@@ -45,9 +46,9 @@ CONTRACT_KINDS = FUNDING_FACT_EVENTS | {"Drafted", "Filed", "FilingDecided", "En
 FUNDING_INPUT_KINDS = frozenset(CONTRACT_KINDS | REFERENCE_KINDS)  # every kind `funding_input` may keep
 CAUSE_ARTICLES = {
     **FUNDING_ARTICLES,
-    "NpecRecorded": "D6332-78",
-    "NpecFixed": "D6332-80 (regularisation)",
-    "AmorcageForfaitsRecorded": "D6332-80",
+    "NpecRecorded": law.NPEC_RECORDED_ARTICLE,
+    "NpecFixed": law.NPEC_FIXED_ARTICLE,
+    "AmorcageForfaitsRecorded": law.AMORCAGE_ARTICLE,
     "FundingParameterRecorded": "funding parameter",
 }
 
