@@ -35,8 +35,9 @@ from api.routes import (
     webhooks,
 )
 from api.security import SecurityHeaders
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.system import Ledger
 from ledger.time import paris_today
 
 log = logging.getLogger("api")
@@ -68,7 +69,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         if owned:
-            app.state.ledger = bootstrap_ledger(settings)
+            app.state.ledger = bootstrap(settings)
             if settings.api_follow_projections:
                 app.state.ledger.follow(settings.follow_interval)
             if not app.state.ledger.contracts.api_keys():

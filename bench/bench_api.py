@@ -36,8 +36,8 @@ import httpx
 
 from bench.bench_clock import CFA, DEFAULT_POSTGRES_URL, backend, random_birth, running_contract, save_events, terms_for
 from bench.load import MakeRequest, OnResponse, Request, Response, Result, closed_loop, open_loop
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 
 # The load comes from one key and one address: the server's rate limits would answer 429 to most of it.
 UNLIMITED = {"LEDGER_API_RATE_LIMIT_PER_KEY": "0", "LEDGER_API_RATE_LIMIT_PER_IP": "0"}
@@ -47,7 +47,7 @@ VENV_BIN = Path(sys.executable).parent
 
 def seed(settings: Settings, n: int) -> tuple[list[str], str]:
     """N running contracts of one CFA, and that CFA's API key."""
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     try:
         rng = random.Random(5)
         ids: list[str] = []

@@ -45,9 +45,10 @@ from domain.contract import Contract
 from domain.dates import add_months, add_years
 from domain.examples import example_terms
 from domain.terms import parse_terms
+from ledger.bootstrap import bootstrap
 from ledger.clock import tick
 from ledger.settings import PostgresStore, Settings, parse_database_url
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.system import Ledger
 
 DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
 TODAY = date(2026, 3, 31)
@@ -267,7 +268,7 @@ def run(
     profile: str | None,
 ) -> None:
     n = len(ids)
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     try:
         elapsed, _ = timed(lambda: save_events(ledger, events))
         print(

@@ -32,7 +32,8 @@ def sample_terms(i: int) -> dict[str, object]:
 
 
 def run(label: str, settings: Settings, n: int) -> None:
-    app = bootstrap(settings)
+    ledger = bootstrap(settings)
+    app = ledger.contracts
     try:
         run_id = uuid.uuid4().hex[:8]
         latencies = []
@@ -46,7 +47,7 @@ def run(label: str, settings: Settings, n: int) -> None:
         app.draft_contract(sample_terms(0), f"bench-{run_id}-0", "CFA-BENCH")  # an idempotent retry
         retry_ms = (time.perf_counter() - t) * 1000
     finally:
-        app.close()
+        ledger.close()
     q = statistics.quantiles(latencies, n=100)
     print(
         f"{label:<10} {n} contracts in {elapsed:.2f} s: {n / elapsed:,.0f} contracts/s; "

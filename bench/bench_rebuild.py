@@ -43,8 +43,9 @@ from bench.bench_clock import (
 )
 from domain.clock import due_events
 from domain.contract import LIVE, Contract
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.system import Ledger
 from projections.wage.history import expanded
 from projections.wage.view import ROW_COLUMNS, ROW_TABLES
 
@@ -136,7 +137,7 @@ def digest(ledger: Ledger) -> dict[str, str]:
 def run(
     label: str, settings: Settings, events: Sequence[Any], n: int, sizes: Sequence[int], profile: str | None
 ) -> None:
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     try:
         half = len(events) // 2
         while half < len(events) and events[half].originator_version != 1:  # cut between two contracts

@@ -28,7 +28,8 @@ from typing import Any
 import projections.wage.projection as wage_projection
 from bench.bench_clock import DEFAULT_POSTGRES_URL, backend
 from bench.cases import cases
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.bootstrap import bootstrap
+from ledger.system import Ledger
 from projections import json_text
 from projections.wage.plans import PlanRow
 from projections.wage.rows import ContractRow, compute_row
@@ -143,7 +144,7 @@ def revalue(ledger: Ledger) -> tuple[float, dict[str, float], int]:
 def one_store(url: str, n: int, with_plans: bool, prefix: str) -> tuple[float, dict[str, float], int]:
     with backend("postgres", url, prefix) as settings:
         assert settings is not None, "PostgreSQL is needed"
-        ledger = bootstrap_ledger(settings)
+        ledger = bootstrap(settings)
         try:
             ledger.sync()  # the reference data seeded, the view at the log's end
             templates = running_templates(ledger, min(TEMPLATES, n), with_plans)

@@ -44,9 +44,9 @@ from bench import load as http
 from bench.bench_api import UNLIMITED, VENV_BIN, free_port, start_server
 from bench.bench_clock import CFA, DEFAULT_POSTGRES_URL, TODAY, TODAY2, backend, generate, save_events, terms_for
 from domain.reference_data import monthly_smic
+from ledger.bootstrap import bootstrap
 from ledger.clock import tick
 from ledger.settings import PostgresStore, Settings, parse_database_url
-from ledger.system import bootstrap_ledger
 from store.persistence import BaseApplication, eventsourcing_env
 from workers.rebuilding import PROJECTIONS, rebuild
 
@@ -71,7 +71,7 @@ def emit(**figures: Any) -> None:
 
 # -- phases (child processes) ------------------------------------------------------------------------------
 def phase_load(settings: Settings, n: int) -> None:
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     try:
         t0, events, ids = time.perf_counter(), 0, []
         for k in range(0, n, CHUNK):
@@ -108,7 +108,7 @@ def phase_rebuild(settings: Settings, workers: int) -> None:
 
 
 def phase_tick(settings: Settings) -> None:
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     try:
         t0 = time.perf_counter()
         built = ledger.sync()  # the projections' first build, if the rebuild phase did not run
@@ -138,7 +138,7 @@ def phase_tick(settings: Settings) -> None:
 
 
 def phase_revalue(settings: Settings) -> None:
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     try:
         ledger.sync()
         # The first month from November 2026 with no revaluation yet, so that the phase can be run again on
@@ -241,7 +241,7 @@ def phase_ingest(settings: Settings, k: int) -> None:
     starts = [date(2026, 9, 1) + timedelta(days=rng.randrange(60)) for _ in range(k)]
     births = [date(2003, 1, 1) + timedelta(days=rng.randrange(2500)) for _ in range(k)]  # 16 to 23 at the start
     all_terms = [terms_for(i, births[i], s, 24) for i, s in enumerate(starts)]
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     app = ledger.contracts
     t0 = time.perf_counter()
     for i, t in enumerate(all_terms):

@@ -51,10 +51,10 @@ def revalue(url: str) -> None:
     from decimal import Decimal
 
     from domain.reference_data import monthly_smic
+    from ledger.bootstrap import bootstrap
     from ledger.settings import Settings
-    from ledger.system import bootstrap_ledger
 
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     try:
         hourly = Decimal("12.40")
         assert ledger.contracts.record_smic_revaluation(date(2026, 11, 1), hourly, monthly_smic(hourly), "bench")

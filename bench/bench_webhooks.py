@@ -34,8 +34,8 @@ from bench.bench_clock import DEFAULT_POSTGRES_URL, backend, random_birth, save_
 from domain.contract import Contract
 from domain.terms import parse_terms
 from domain.webhooks import Owner
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from workers.dispatcher import Dispatcher
 
 SIRET_OF = "12345678900000"  # terms_for gives employer i the SIRET 12345678900000 + i; all subscribe as one
@@ -92,7 +92,7 @@ def pct(values: list[float], q: float) -> float:
 def run(name: str, settings: Settings, args: argparse.Namespace) -> None:
     settings = settings.model_copy(update={"webhooks_allow_private_targets": True})
     server, url, arrivals = receiver()
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     ledger.contracts.subscribe(Owner("employer", SIRET_OF), url, ["*"], "bench")
     rng = random.Random(4)
     events: list[Any] = []
@@ -143,7 +143,7 @@ def run(name: str, settings: Settings, args: argparse.Namespace) -> None:
 def run_slow(name: str, settings: Settings, args: argparse.Namespace) -> None:
     settings = settings.model_copy(update={"webhooks_allow_private_targets": True})
     server, url, arrivals = receiver(args.slow_receiver)
-    ledgers = [bootstrap_ledger(settings), bootstrap_ledger(settings)]
+    ledgers = [bootstrap(settings), bootstrap(settings)]
     ledgers[0].contracts.subscribe(Owner("employer", SIRET_OF), url, ["*"], "bench")
     rng = random.Random(4)
     events: list[Any] = []

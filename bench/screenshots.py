@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from cli.commands.demo import CFA_ID, run_demo
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from ledger.time import paris_today
 
 WIDTHS = (1280, 390)
 
 
 def seed(url: str, today: date) -> dict[str, Any]:
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     try:
         ids = run_demo(ledger.contracts, today)
         first = ledger.contracts.read_contract(ids[0])

@@ -27,13 +27,13 @@ def _from_store(create: bool, settings: Settings | None, read: Callable[[Contrac
     settings = settings if settings is not None else Settings()
     store = settings.store
     if create:
-        app = bootstrap(settings)
-    elif isinstance(store, MemoryStore) or (
+        with bootstrap(settings) as ledger:
+            return read(ledger.contracts)
+    if isinstance(store, MemoryStore) or (
         isinstance(store, SQLiteStore) and not store.path.startswith("file:") and not Path(store.path).exists()
     ):
         return None
-    else:
-        app = Contracts(env=eventsourcing_env(settings))  # read only: no seeding
+    app = Contracts(env=eventsourcing_env(settings))  # read only: no seeding, no views
     try:
         return read(app)
     finally:

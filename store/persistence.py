@@ -1,20 +1,16 @@
 """How the applications reach their store: one code path for memory, SQLite and PostgreSQL.
 
 eventsourcing 9.5.6 picks its persistence module from environment variables only; `eventsourcing_env`
-turns the one `Settings` object into those variables. Two library gaps are filled here:
+turns the one `Settings` object into those variables. One library gap is filled here:
 - `datetime.date` has no default transcoding: `DateAsISO`, registered by `BaseApplication`, which every
   application of the system derives from (a follower without it cannot read the leader's events).
-- SQLite has no `subscribe()` in 9.5.6: `PollingSQLiteApplicationRecorder` polls instead, so the library's
-  projection runners work on the embedded store too. It relies on library internals of
-  `ListenNotifySubscription`, hence the pinned eventsourcing version and a test of its own.
-Both stores' application recorders also write new contracts' data keys in their events' transaction
-(`KeyWritingRecorder`).
+Both stores' application recorders write new contracts' data keys in their events' transaction
+(`KeyWritingRecorder`). The projections follow the log by reading it (`projections.runner.LogFollower`), so
+the library's `subscribe()` (which SQLite lacks in 9.5.6) is not needed.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import date
@@ -27,11 +23,9 @@ from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import (
     InterfaceError,
     JSONTranscoder,
-    ListenNotifySubscription,
     Notification,
     OperationalError,
     StoredEvent,
-    Subscription,
     Transcoding,
 )
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
@@ -46,7 +40,6 @@ from ledger.settings import MemoryStore, PostgresStore, Settings, SQLiteStore, e
 from projections.shards import CONTRACT_EVENT_TOPICS, Shard
 from store.sqlite import CheckpointingSQLiteFactory
 
-POLL_INTERVAL_SECONDS = 0.1
 SQLITE_LOCK_TIMEOUT_SECONDS = 10
 AGGREGATE_CACHE_SIZE = 10_000  # several writers on one file wait for each other instead of failing
 
@@ -67,33 +60,8 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class PollingSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
-    """A subscription that wakes its puller every `interval` seconds instead of waiting for a NOTIFY."""
-
-    def __init__(
-        self,
-        recorder: SQLiteApplicationRecorder,
-        gt: int | None = None,
-        topics: Sequence[str] = (),
-        interval: float = POLL_INTERVAL_SECONDS,
-    ) -> None:
-        super().__init__(recorder=recorder, gt=gt, topics=topics)
-        self._ticker = threading.Thread(
-            target=self._tick, args=(interval,), daemon=True, name="sqlite-subscription-poll"
-        )
-        self._ticker.start()
-
-    def _tick(self, interval: float) -> None:
-        while not self._has_been_stopped:
-            time.sleep(interval)
-            self._has_been_notified.set()
-
-
-class PollingSQLiteApplicationRecorder(KeyWritingRecorder, SQLiteApplicationRecorder):
-    """SQLite recorder with `subscribe()`, plugged in through APPLICATION_RECORDER_TOPIC."""
-
-    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Subscription[Any]:
-        return PollingSubscription(self, gt=gt, topics=topics)
+class KeyWritingSQLiteApplicationRecorder(KeyWritingRecorder, SQLiteApplicationRecorder):
+    """The SQLite recorder writing data keys, plugged in through APPLICATION_RECORDER_TOPIC."""
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         self.write_data_keys(c, stored_events)
@@ -212,7 +180,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "PERSISTENCE_MODULE": get_topic(CheckpointingSQLiteFactory),
             "SQLITE_DBNAME": store.path,
             "SQLITE_LOCK_TIMEOUT": str(SQLITE_LOCK_TIMEOUT_SECONDS),
-            "APPLICATION_RECORDER_TOPIC": get_topic(PollingSQLiteApplicationRecorder),
+            "APPLICATION_RECORDER_TOPIC": get_topic(KeyWritingSQLiteApplicationRecorder),
             **cache,
         }
     assert isinstance(store, PostgresStore)

@@ -21,7 +21,7 @@ from psycopg import sql
 from ledger.application import Contracts
 from ledger.bootstrap import bootstrap
 from ledger.settings import PostgresStore, Settings, parse_database_url
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.system import Ledger
 from store.persistence import eventsourcing_env
 
 BACKENDS = ("memory", "sqlite", "postgres")
@@ -96,16 +96,16 @@ def make_app(backend: dict[str, str]) -> Iterator[Callable[[], Contracts]]:
     With "memory" every instance has its own store; tests that need two processes on one store check
     `shares_store(backend)`.
     """
-    apps: list[Contracts] = []
+    built: list[Ledger] = []
 
     def make() -> Contracts:
-        app = bootstrap(Settings(database_url="memory:"), env_overrides=backend)
-        apps.append(app)
-        return app
+        ledger = bootstrap(Settings(database_url="memory:"), env_overrides=backend)
+        built.append(ledger)
+        return ledger.contracts
 
     yield make
-    for app in apps:
-        app.close()
+    for ledger in built:
+        ledger.close()
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def make_ledger(backend: dict[str, str]) -> Iterator[Callable[[], Ledger]]:
     built: list[Ledger] = []
 
     def make() -> Ledger:
-        ledger = bootstrap_ledger(Settings(database_url="memory:"), env_overrides=backend)
+        ledger = bootstrap(Settings(database_url="memory:"), env_overrides=backend)
         built.append(ledger)
         return ledger
 

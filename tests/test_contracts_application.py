@@ -4,11 +4,9 @@ back the same, retries and races lose nothing, reference data is seeded once, co
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +16,7 @@ from domain.errors import IllegalTransition, MasterLimitReached, ReferenceDataEr
 from domain.reference_data import monthly_smic
 from domain.terms import parse_terms
 from ledger.application import Contracts
-from ledger.bootstrap import bootstrap
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, VersionConflict
-from ledger.settings import Settings
 from tests.conftest import shares_store
 from tests.contract_builders import terms
 
@@ -219,25 +215,6 @@ def test_a_contract_is_never_snapshotted_so_erasure_reaches_every_copy_of_its_te
     c = reader.get_contract(cid)
     assert (c.version, len(c.smc_changes), c.status) == (60, 56, "accepted")
     assert c.smc_changes[-1] == {"from": D("2025-11-25"), "monthly": Decimal("1955.00")}
-
-
-def test_the_polling_sqlite_subscription_delivers_events_written_by_another_process(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    reader, writer = bootstrap(Settings(database_url=url)), bootstrap(Settings(database_url=url))
-    try:
-        start = reader.recorder.max_notification_id()
-        received: list[str] = []
-        with reader.recorder.subscribe(gt=start) as subscription:
-            writer.draft_contract(terms(), "k", None)  # another app instance: no in-process prompt
-            deadline = time.monotonic() + 5
-            for notification in subscription:
-                received.append(notification.topic)
-                if notification.topic.endswith("Contract.Drafted") or time.monotonic() > deadline:
-                    break
-        assert received and received[-1].endswith("Contract.Drafted")
-    finally:
-        reader.close()
-        writer.close()
 
 
 def test_a_revaluation_recorded_by_another_process_reaches_the_cached_reference(

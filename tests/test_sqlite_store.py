@@ -13,7 +13,8 @@ from tests.contract_builders import terms
 
 def test_commits_leave_the_log_to_the_background_checkpointer(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite3"
-    app = bootstrap(Settings(database_url=f"sqlite:///{path}"))
+    ledger = bootstrap(Settings(database_url=f"sqlite:///{path}"))
+    app = ledger.contracts
     try:
         assert isinstance(app.factory, CheckpointingSQLiteFactory)
         with app.factory.datastore.transaction(commit=False) as cursor:
@@ -28,7 +29,7 @@ def test_commits_leave_the_log_to_the_background_checkpointer(tmp_path: Path) ->
             time.sleep(0.05)
         assert path.stat().st_size > size
     finally:
-        app.close()
+        ledger.close()
 
 
 def test_one_checkpointer_per_file_however_many_applications_open_it(tmp_path: Path) -> None:

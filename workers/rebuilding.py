@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from ledger.bootstrap import bootstrap
 from ledger.errors import ApplicationError
 from ledger.settings import MemoryStore, PostgresStore, Settings
-from ledger.system import bootstrap_ledger
 from projections.runner import LogFollower
 from projections.shards import Shard
 
@@ -102,7 +102,7 @@ def rebuild(
 def _rebuild(
     settings: Settings, workers: int, batch: int, only: Sequence[str], progress: Callable[[int, int], None]
 ) -> RebuildReport:
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     try:
         stop = ledger.contracts.recorder.max_notification_id() or 0
         chosen = [r for name, r in zip(PROJECTIONS, ledger.runners, strict=True) if name in only]
@@ -248,7 +248,7 @@ def _worker(settings: Settings, shard: Shard, names: Sequence[str], stop: int, b
     """One rebuild worker: its shard of the contracts, into each projection in turn."""
     # The workers already keep every core busy: a revaluation in the log is recomputed in the worker itself.
     # No DDL: the orchestrator made the tables, and a view's start would build the indexes the rebuild dropped.
-    ledger = bootstrap_ledger(settings.model_copy(update={"revaluation_processes": 1}), {"CREATE_TABLE": "false"})
+    ledger = bootstrap(settings.model_copy(update={"revaluation_processes": 1}), {"CREATE_TABLE": "false"})
     by_store = getattr(ledger.contracts.recorder, "select_shard_notifications", None)  # PostgreSQL's
     select = None if by_store is None else partial(by_store, shard=shard)
     sys.stdout.buffer.write(READY)

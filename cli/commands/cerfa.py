@@ -59,8 +59,8 @@ def handle_read(args: argparse.Namespace) -> int:
 
 
 def handle_fill(args: argparse.Namespace) -> int:
+    from ledger.bootstrap import bootstrap
     from ledger.cerfa.forms import filled_form
-    from ledger.system import bootstrap_ledger
 
     try:
         contract_id = UUID(args.contract_id)
@@ -70,7 +70,7 @@ def handle_fill(args: argparse.Namespace) -> int:
             sys.stderr,
         )
         return 1
-    ledger = bootstrap_ledger()
+    ledger = bootstrap()
     try:
         body = filled_form(ledger.contracts, contract_id)
     except (DomainError, ApplicationError) as e:

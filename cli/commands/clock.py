@@ -11,9 +11,9 @@ import json
 import sys
 from datetime import date
 
+from ledger.bootstrap import bootstrap
 from ledger.clock import tick
 from ledger.errors import RebuildIncomplete
-from ledger.system import bootstrap_ledger
 from ledger.time import paris_today
 
 
@@ -38,7 +38,7 @@ def _iso_date(text: str) -> date:
 
 
 def handle_tick(args: argparse.Namespace) -> int:
-    ledger = bootstrap_ledger()
+    ledger = bootstrap()
     try:
         report = tick(ledger, args.today or paris_today())
         ledger.sync()

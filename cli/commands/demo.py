@@ -218,7 +218,8 @@ def describe(app: Contracts, contract_id: UUID) -> str:
 
 def handle(args: argparse.Namespace) -> int:
     settings = Settings(database_url=args.database_url) if args.database_url else Settings()
-    app = bootstrap(settings)
+    ledger = bootstrap(settings)
+    app = ledger.contracts
     today = paris_today()
     try:
         ids = run_demo(app, today)
@@ -231,5 +232,5 @@ def handle(args: argparse.Namespace) -> int:
         print(f"demo refused: {e.as_problem()}")
         return 1
     finally:
-        app.close()
+        ledger.close()
     return 0

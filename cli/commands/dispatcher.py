@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import logging
 
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from workers.dispatcher import Dispatcher
 
 
@@ -25,7 +25,7 @@ def handle(args: argparse.Namespace) -> int:
 
     settings = Settings()
     configure_logging(settings.log_level)
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     dispatcher = Dispatcher(ledger, settings)
     try:
         if args.once:

@@ -12,8 +12,8 @@ from pathlib import Path
 from uuid import UUID
 
 from domain.errors import DomainError
+from ledger.bootstrap import bootstrap
 from ledger.errors import ApplicationError
-from ledger.system import bootstrap_ledger
 from ledger.tabular import format_of, write_table
 from ledger.time import paris_today
 
@@ -58,7 +58,7 @@ def handle_table(args: argparse.Namespace) -> int:
     if args.first and args.last and args.first > args.last:
         return _fail({"type": "invalid-arguments", "field": "to", "detail": "--to is before --from"})
     scope = Scope(args.cfa, args.employer)
-    ledger = bootstrap_ledger()
+    ledger = bootstrap()
     try:
         if args.export_kind == "payroll":
             last = args.last or args.first
@@ -82,7 +82,7 @@ def handle_notice(args: argparse.Namespace) -> int:
         contract_id = UUID(args.contract_id)
     except ValueError:
         return _fail({"type": "invalid-request", "field": "contract_id", "detail": "must be a contract id (UUID)"})
-    ledger = bootstrap_ledger()
+    ledger = bootstrap()
     try:
         contract = ledger.contracts.read_contract(contract_id)
         months = ledger.contracts.current_months(contract)

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from cli.commands.rebuild import progress
 from domain.errors import DomainError
+from ledger.bootstrap import bootstrap
 from ledger.errors import ApplicationError
 from ledger.import_columns import template
 from ledger.importing import MAX_IMPORT_ROWS, import_table, report_file
-from ledger.system import bootstrap_ledger
 from ledger.tabular import format_of, read_table
 
 TEMPLATE_NAME = "modele-import-contrats.xlsx"
@@ -72,7 +72,7 @@ def handle(args: argparse.Namespace) -> int:
         sys.stderr.write(progress(done, total, started, "rows", "rows"))
         sys.stderr.flush()
 
-    ledger = bootstrap_ledger()
+    ledger = bootstrap()
     try:
         report = import_table(ledger.contracts, table, args.cfa, args.dry_run, show)
     except (DomainError, ApplicationError) as e:

@@ -36,33 +36,36 @@ def _error(e: DomainError) -> int:
 
 
 def handle_create(args: argparse.Namespace) -> int:
-    app = bootstrap()
+    ledger = bootstrap()
+    app = ledger.contracts
     try:
         issued = app.issue_api_key(args.role, args.tenant, args.label)
     except DomainError as e:
         return _error(e)
     finally:
-        app.close()
+        ledger.close()
     _out({"token": issued.token, **issued.key, "note": "the token is shown once; only its hash is stored"})
     return 0
 
 
 def handle_list(args: argparse.Namespace) -> int:
-    app = bootstrap()
+    ledger = bootstrap()
+    app = ledger.contracts
     try:
         for key in app.api_keys():
             _out(key)
     finally:
-        app.close()
+        ledger.close()
     return 0
 
 
 def handle_revoke(args: argparse.Namespace) -> int:
-    app = bootstrap()
+    ledger = bootstrap()
+    app = ledger.contracts
     try:
         _out(app.revoke_api_key(args.key_id))
     except DomainError as e:
         return _error(e)
     finally:
-        app.close()
+        ledger.close()
     return 0

@@ -44,13 +44,14 @@ def handle_erase(args: argparse.Namespace) -> int:
                 "detail": "erasing personal data cannot be undone: run again with --yes to confirm",
             }
         )
-    app = bootstrap()
+    ledger = bootstrap()
+    app = ledger.contracts
     try:
         version = app.erase_personal_data(contract_id)
     except (DomainError, ApplicationError) as e:
         return _problem(e.as_problem())
     finally:
-        app.close()
+        ledger.close()
     sys.stdout.write(json.dumps({"id": str(contract_id), "version": version, "erased": True}) + "\n")
     return 0
 

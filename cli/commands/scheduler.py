@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from ledger.system import bootstrap_ledger
+from ledger.bootstrap import bootstrap
 from scheduler.clock_job import clock_job
 from scheduler.wakeup import run_forever
 
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def handle(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    ledger = bootstrap_ledger()
+    ledger = bootstrap()
     ledger.follow()
 
     try:

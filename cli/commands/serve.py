@@ -106,11 +106,11 @@ def handle(args: argparse.Namespace) -> int:
         sys.stderr.write(json.dumps({"error": e.as_problem()}, ensure_ascii=False) + "\n")
         return 1
     options = server_options(settings, args.host, args.port, workers)
-    from ledger.system import bootstrap_ledger
+    from ledger.bootstrap import bootstrap
 
     # The tables, once, before the server: the workers then wait only briefly on the schema lock, and a store
     # that does not answer is one JSON error line (`cli.main`), not a traceback from the server's start.
-    bootstrap_ledger(settings).close()
+    bootstrap(settings).close()
     if workers == 1:
         from api.main import create_app
 

@@ -9,8 +9,8 @@ import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from scheduler.clock_job import clock_job
 from scheduler.wakeup import TIMEZONE, schedule_clock
 from workers.dispatcher import Dispatcher
@@ -29,7 +29,7 @@ def handle(args: argparse.Namespace) -> int:
 
     settings = Settings()
     configure_logging(settings.log_level)
-    ledger = bootstrap_ledger(settings)
+    ledger = bootstrap(settings)
     incomplete = ledger.incomplete_rebuilds()
     if incomplete:  # a `ledger rebuild` was killed: start it over before following (PostgreSQL)
         log.warning("incomplete rebuild of %s: rebuilding", ", ".join(incomplete))

@@ -25,8 +25,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.main import create_app
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from tests.api.conftest import TODAY, issue_keys
 from tests.contract_builders import terms
 
@@ -48,7 +48,7 @@ OPERATIONS = [
 @pytest.fixture(scope="module")
 def fuzz_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     path = Path(tmp_path_factory.mktemp("fuzz")) / "ledger.sqlite3"
-    ledger = bootstrap_ledger(Settings(database_url=f"sqlite:///{path}"))
+    ledger = bootstrap(Settings(database_url=f"sqlite:///{path}"))
     keys = issue_keys(ledger)
     unlimited = Settings(database_url=f"sqlite:///{path}", api_rate_limit_per_key=0, api_rate_limit_per_ip=0)
     app = create_app(ledger, settings=unlimited, today=lambda: TODAY)

@@ -16,8 +16,8 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api.main import create_app
 from cli.commands.serve import server_options
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from tests.api.conftest import TODAY, _free_port
 
 
@@ -39,7 +39,7 @@ def test_the_server_runs_on_uvloop() -> None:
 
 
 def _served(options: dict[str, Any]) -> Iterator[int]:
-    app = create_app(bootstrap_ledger(Settings(database_url="memory:")), today=lambda: TODAY)
+    app = create_app(bootstrap(Settings(database_url="memory:")), today=lambda: TODAY)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, **{**options, "host": "127.0.0.1", "port": port, "workers": 1}))
     thread = threading.Thread(target=server.run, daemon=True)

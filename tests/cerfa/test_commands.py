@@ -58,9 +58,9 @@ def test_cerfa_read_pipes_into_ledger_schedule_and_a_bad_file_is_one_error_line(
 def test_cerfa_fill_writes_the_form_of_a_stored_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"LEDGER_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.sqlite3'}"}
     monkeypatch.setenv("LEDGER_DATABASE_URL", env["LEDGER_DATABASE_URL"])
-    from ledger.system import bootstrap_ledger
+    from ledger.bootstrap import bootstrap
 
-    system = bootstrap_ledger()
+    system = bootstrap()
     cid = system.contracts.draft_contract(terms(), "lea", "CFA-1").contract_id
     system.close()
     target = tmp_path / "lea.pdf"

@@ -53,9 +53,10 @@ def test_a_bad_line_gives_an_error_line_the_run_goes_on_and_the_exit_code_says_s
 
 def test_the_store_reference_holds_the_npecs_recorded_as_events(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    app = bootstrap(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
+    app = ledger.contracts
     app.record_npec(BTS, "0843", Decimal(7000), date(2024, 1, 1), "recorded")
-    app.close()
+    ledger.close()
     case = {"id": "e1", "terms": bts(), "events": [SIGNED]}
     env = {**os.environ, "LEDGER_DATABASE_URL": url}
     _, (from_store,) = run([json.dumps(case)], "--reference", "store", env=env)

@@ -24,9 +24,10 @@ from domain.contract import contract_id_for
 from domain.funding.report import funding_json
 from domain.personal_data import ERASED_NAME
 from ledger.application import Contracts
+from ledger.bootstrap import bootstrap
 from ledger.personal_data import seal, unseal
 from ledger.settings import Settings
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.system import Ledger
 from store.persistence import eventsourcing_env
 from tests.conftest import shares_store
 from tests.contract_builders import terms
@@ -111,7 +112,7 @@ def test_the_funding_view_never_holds_the_apprentice_and_funds_as_the_real_terms
 
 def test_a_rebuild_after_erasure_gives_the_erased_views_with_the_same_wages(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     try:
         cid = running(ledger, "k", apprentice_terms())
         ledger.contracts.erase_personal_data(cid)
@@ -127,7 +128,7 @@ def test_a_rebuild_after_erasure_gives_the_erased_views_with_the_same_wages(tmp_
 def test_with_a_cipher_key_every_event_and_data_key_is_encrypted_at_rest(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
     key = AESCipher.create_key(32)
-    ledger = bootstrap_ledger(Settings(database_url=url, cipher_key=key))
+    ledger = bootstrap(Settings(database_url=url, cipher_key=key))
     try:
         cid = running(ledger, "k", apprentice_terms())
         raw = b"".join(stored_states(ledger, cid))
@@ -155,7 +156,7 @@ def test_a_malformed_cipher_key_is_refused_at_start() -> None:
 
 def test_ledger_erase_answers_in_json_lines(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     cid = running(ledger, "k", apprentice_terms())
     ledger.close()
     env = {**os.environ, "LEDGER_DATABASE_URL": url}

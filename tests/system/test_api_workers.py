@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from tests.conftest import POSTGRES_URL
 from tests.contract_builders import terms
 from tests.live_server import LEDGER, serving
@@ -35,7 +35,7 @@ def _serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def served(postgres_schema: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """`ledger serve --workers 2` on a fresh schema holding one running contract, with a CFA key."""
     url = f"{POSTGRES_URL}?schema={postgres_schema}"
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     try:
         cid = running(ledger, "k1", terms(birth="2008-03-15"))
         key = ledger.contracts.issue_api_key("cfa", "cfa-1", "CFA").token

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from psycopg import sql
 
+from ledger.bootstrap import bootstrap
 from ledger.settings import PostgresStore, Settings, parse_database_url
-from ledger.system import bootstrap_ledger
 from tests.conftest import POSTGRES_URL, _connect
 from tests.contract_builders import terms
 from tests.system.helpers import running
@@ -32,7 +32,7 @@ def test_a_dump_restored_into_a_fresh_database_and_rebuilt_gives_the_same_wages(
     store = parse_database_url(POSTGRES_URL)
     assert isinstance(store, PostgresStore)
     source_url = f"{POSTGRES_URL}?schema={postgres_schema}"
-    ledger = bootstrap_ledger(Settings(database_url=source_url))
+    ledger = bootstrap(Settings(database_url=source_url))
     ids = [
         running(ledger, k, terms(birth=b)) for k, b in (("a", "2008-03-15"), ("b", "2005-06-01"), ("c", "2000-11-20"))
     ]
@@ -63,7 +63,7 @@ def test_a_dump_restored_into_a_fresh_database_and_rebuilt_gives_the_same_wages(
             env={**os.environ, "LEDGER_DATABASE_URL": restored_url},
         )
         assert rebuild.returncode == 0, rebuild.stderr
-        restored = bootstrap_ledger(Settings(database_url=restored_url))
+        restored = bootstrap(Settings(database_url=restored_url))
         try:
             after = {c: [(m.key, m.amount) for m in restored.contracts.wage_schedule(c).months] for c in ids}
             assert after == before

@@ -14,9 +14,10 @@ from uuid import UUID
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from ledger.bootstrap import bootstrap
 from ledger.clock import tick
 from ledger.settings import Settings
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.system import Ledger
 from scheduler.wakeup import JOB_OPTIONS, TIMEZONE, schedule_clock
 from tests.conftest import shares_store
 from tests.contract_builders import terms
@@ -61,7 +62,7 @@ def test_a_mid_month_anniversary_is_recorded_on_the_day_not_before(ledger: Ledge
 
 
 def test_after_a_90_day_outage_the_first_tick_records_every_missed_event_with_its_own_date(ledger: Ledger) -> None:
-    always_on = bootstrap_ledger(Settings(database_url="memory:"))
+    always_on = bootstrap(Settings(database_url="memory:"))
     try:
         t = terms(birth="2007-11-20", start="2025-09-01", end="2026-11-30")
         down, reference = running(ledger, "a", t), running(always_on, "a", t)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import multiprocessing
 from typing import Any
 
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from tests.conftest import POSTGRES_URL
 
 PROCESSES = 4
@@ -14,7 +14,7 @@ PROCESSES = 4
 
 def _start(url: str, barrier: Any) -> None:
     barrier.wait()  # every process creates its tables and seeds at the same moment
-    bootstrap_ledger(Settings(database_url=url)).close()
+    bootstrap(Settings(database_url=url)).close()
 
 
 def start_together(url: str) -> list[int | None]:
@@ -32,7 +32,7 @@ def test_processes_starting_together_on_one_schema_all_start_and_seed_it_once(po
     url = f"{POSTGRES_URL}?schema={postgres_schema}"
     assert start_together(url) == [0] * PROCESSES  # on an empty schema: every table to create
     assert start_together(url) == [0] * PROCESSES  # on a ready one: `CREATE OR REPLACE FUNCTION` again
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     try:
         seeds = [
             n

@@ -15,8 +15,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.system import Ledger
 from tests.conftest import POSTGRES_URL
 from tests.contract_builders import terms
 from tests.system.helpers import running
@@ -29,7 +30,7 @@ CONTRACTS = 30
 def test_a_killed_rebuild_is_visible_and_running_it_again_restores_everything(postgres_schema: str) -> None:
     url = f"{POSTGRES_URL}?schema={postgres_schema}"
     env = {**os.environ, "LEDGER_DATABASE_URL": url}
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     try:
         for i in range(CONTRACTS):
             running(ledger, f"k{i}", terms(birth="2008-03-15"))
@@ -92,7 +93,7 @@ def test_a_second_rebuild_is_refused_while_one_runs_and_the_worker_restarts_a_ki
 ) -> None:
     url = f"{POSTGRES_URL}?schema={postgres_schema}"
     env = {**os.environ, "LEDGER_DATABASE_URL": url}
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     worker: subprocess.Popen[bytes] | None = None
     try:
         for i in range(CONTRACTS):

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.middleware import JsonFormatter, configure_logging
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from tests.contract_builders import terms
 from tests.system.helpers import running
 
@@ -26,7 +26,7 @@ LEDGER = str(Path(sys.executable).parent / "ledger")
 
 def test_ledger_rebuild_replays_the_log_with_a_progress_bar_and_gives_the_same_views(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     ids = [running(ledger, k, terms(birth="2008-03-15")) for k in ("a", "b", "c")]
     ledger.contracts.terminate(ids[0], date(2026, 1, 15), "resignation")
     ledger.sync()
@@ -44,7 +44,7 @@ def test_ledger_rebuild_replays_the_log_with_a_progress_bar_and_gives_the_same_v
     report = json.loads(proc.stdout)
     assert report["events"] > 12 and report["projections"] == 3
     assert "100.0 %" in proc.stderr and "ev/s" in proc.stderr and "ETA" in proc.stderr
-    after = bootstrap_ledger(Settings(database_url=url))
+    after = bootstrap(Settings(database_url=url))
     try:
         assert [(after.wage_view.contract(str(c)), after.wage_view.history(str(c))) for c in ids] == before
         assert [after.funding_view.state(str(c)) for c in ids] == funding_before
@@ -53,7 +53,7 @@ def test_ledger_rebuild_replays_the_log_with_a_progress_bar_and_gives_the_same_v
 
 
 def test_metrics_count_requests_by_route_and_expose_the_ledgers_gauges() -> None:
-    ledger = bootstrap_ledger(Settings(database_url="memory:"))
+    ledger = bootstrap(Settings(database_url="memory:"))
     try:
         client = TestClient(create_app(ledger))
         for _ in range(3):
@@ -76,7 +76,7 @@ def test_metrics_count_requests_by_route_and_expose_the_ledgers_gauges() -> None
 
 
 def test_each_request_is_logged_as_one_json_line_with_its_id_route_status_and_duration() -> None:
-    ledger = bootstrap_ledger(Settings(database_url="memory:"))
+    ledger = bootstrap(Settings(database_url="memory:"))
     lines = io.StringIO()
     handler = logging.StreamHandler(lines)
     handler.setFormatter(JsonFormatter())
@@ -109,7 +109,7 @@ def test_the_services_log_through_the_json_formatter_alone() -> None:
 
 def test_the_worker_follows_the_log_and_catches_the_clock_up_at_start(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     cid = running(ledger, "a", terms(birth="2008-03-15"))  # its 18th-birthday bracket (2026-04-01) is past due
     ledger.close()
     worker = subprocess.Popen(
@@ -118,7 +118,7 @@ def test_the_worker_follows_the_log_and_catches_the_clock_up_at_start(tmp_path: 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    reader = bootstrap_ledger(Settings(database_url=url))
+    reader = bootstrap(Settings(database_url=url))
     try:
         deadline = time.monotonic() + 30
         while "AgeBracketReached" not in [e["type"] for e in reader.contracts.contract_events(cid)]:
@@ -138,7 +138,7 @@ def test_the_documentation_says_which_routes_take_no_key_and_metrics_is_one_of_t
 
     from api.main import DESCRIPTION
 
-    ledger = bootstrap_ledger(Settings(database_url="memory:"))
+    ledger = bootstrap(Settings(database_url="memory:"))
     try:
         client = TestClient(create_app(ledger))
         assert client.get("/metrics").status_code == 200  # no key: a scraper holds no secret

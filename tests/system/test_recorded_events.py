@@ -18,9 +18,10 @@ from eventsourcing.persistence import MapperDeserialisationError
 from domain.events import event_payload, event_type
 from domain.personal_data import ERASED_NAME, erased_terms
 from domain.webhooks import Owner
+from ledger.bootstrap import bootstrap
 from ledger.clock import tick
 from ledger.settings import Settings
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.system import Ledger
 from tests.conftest import POSTGRES_URL
 from tests.contract_builders import terms
 from tests.system.helpers import running
@@ -33,7 +34,7 @@ def ledger_on(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     else:
         url = f"{POSTGRES_URL}?schema={request.getfixturevalue('postgres_schema')}"
     cipher_key = AESCipher.create_key(32) if request.param.endswith("cipher") else ""
-    ledger = bootstrap_ledger(Settings(database_url=url, cipher_key=cipher_key))
+    ledger = bootstrap(Settings(database_url=url, cipher_key=cipher_key))
     yield ledger
     ledger.close()
 
@@ -119,7 +120,7 @@ def test_a_record_read_with_its_batchs_keys_prefetched_is_the_same(ledger_on: Le
 
 
 def test_an_event_of_an_older_class_version_is_read_through_the_librarys_upcasting(tmp_path: Path) -> None:
-    ledger = bootstrap_ledger(Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
+    ledger = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
     try:
         running(ledger, "a", terms())
         app: Any = ledger.contracts
@@ -175,7 +176,7 @@ def _spy_on_keys(app: Any) -> list[Any]:
 @pytest.fixture
 def one_draft(tmp_path: Path) -> Any:
     """A ledger on SQLite with one running contract: (its application, its stored Drafted, that event's payload)."""
-    ledger = bootstrap_ledger(Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
+    ledger = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
     running(ledger, "a", terms())
     app: Any = ledger.contracts
     drafted = next(n for n in app.recorder.select_notifications(None, 100) if n.topic.endswith(".Drafted"))

@@ -17,9 +17,10 @@ from uuid import UUID
 
 import pytest
 
+from ledger.bootstrap import bootstrap
 from ledger.errors import ApplicationError
 from ledger.settings import Settings
-from ledger.system import Ledger, bootstrap_ledger
+from ledger.system import Ledger
 from projections.shards import Shard
 from projections.tables import HELD
 from tests.conftest import POSTGRES_URL, _connect
@@ -40,7 +41,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def populated(url: str) -> tuple[Ledger, list[UUID]]:
     """Contracts on both sides of a SMIC revaluation, a termination, an SMC change, an erasure."""
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     ids = [running(ledger, f"k{i}", terms(birth=b)) for i, b in enumerate(BIRTHS[:4])]
     ledger.contracts.terminate(ids[0], date(2026, 1, 15), "resignation")
     ledger.contracts.record_smic_revaluation(date(2026, 9, 1), Decimal("12.50"), Decimal("1895.83"), "hypothetical")
@@ -109,7 +110,7 @@ def test_ledger_rebuild_in_workers_reports_them_and_refuses_a_bad_count(url: str
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["workers"] == 2 and report["projections"] == 3 and "100.0 %" in done.stderr
-    after = bootstrap_ledger(Settings(database_url=url))
+    after = bootstrap(Settings(database_url=url))
     try:
         assert views(after, ids) == before
     finally:

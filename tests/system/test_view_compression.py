@@ -5,8 +5,8 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from tests.conftest import POSTGRES_URL, _connect
 from tests.contract_builders import terms
 from tests.system.helpers import running
@@ -26,7 +26,7 @@ def text_columns(conn: psycopg.Connection, schema: str) -> dict[tuple[str, str],
 
 
 def test_the_views_long_texts_are_lz4_compressed_from_the_first_start(postgres_schema: str) -> None:
-    ledger = bootstrap_ledger(Settings(database_url=f"{POSTGRES_URL}?schema={postgres_schema}"))
+    ledger = bootstrap(Settings(database_url=f"{POSTGRES_URL}?schema={postgres_schema}"))
     try:
         cid = running(ledger, "a", terms(start="2025-09-01", end="2028-08-31"))  # 36 months: a 7 KB schedule
         ledger.sync()
@@ -47,7 +47,7 @@ def test_the_views_long_texts_are_lz4_compressed_from_the_first_start(postgres_s
 
 def test_a_view_created_before_keeps_its_rows_and_gets_lz4_at_the_next_start(postgres_schema: str) -> None:
     url = f"{POSTGRES_URL}?schema={postgres_schema}"
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     try:
         cid = running(ledger, "a", terms())
         ledger.sync()
@@ -61,7 +61,7 @@ def test_a_view_created_before_keeps_its_rows_and_gets_lz4_at_the_next_start(pos
                 )
             )
         assert set(text_columns(conn, postgres_schema).values()) == {"p"}
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     try:
         assert ledger.wage_view.contract(str(cid)) is not None
     finally:

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from tests.contract_builders import terms
 from tests.live_server import serving
 from tests.system.helpers import running
@@ -25,7 +25,7 @@ DESKTOP, PHONE = (1280, 1400), (390, 844)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     url = f"sqlite:///{tmp_path_factory.mktemp('actions') / 'ledger.sqlite3'}"
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     lea = running(ledger, "lea", terms(birth="2008-03-15"))
     keys = {
         "cfa": ledger.contracts.issue_api_key("cfa", "cfa-1", "CFA").token,

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from domain.dates import add_months
+from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from ledger.system import bootstrap_ledger
 from tests.contract_builders import terms
 from tests.live_server import serving
 from tests.system.helpers import running
@@ -26,7 +26,7 @@ from tests.ui.conftest import ARTIFACTS, NBSP, login
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """`ledger serve` on a seeded SQLite store: CFA A's three contracts, CFA B's one; a key for each."""
     url = f"sqlite:///{tmp_path_factory.mktemp('ui') / 'ledger.sqlite3'}"
-    ledger = bootstrap_ledger(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url))
     lea = running(ledger, "lea", terms(birth="2008-03-15"))  # 18 on 2026-03-15: bracket B from April
     durand = running(ledger, "durand", terms(birth="2007-01-20", apprentice__last_name="Durand"))
     ledger.contracts.draft_contract(terms(apprentice__last_name="Petit"), "petit", "cfa-1")  # drafted only
