@@ -13,7 +13,7 @@ from domain import law
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("domain", "projections", "api", "ledger", "scheduler", "store", "workers", "cli")
 # A string that *is* an article reference (what a rule or an article field holds), not prose that cites one.
-ARTICLE = re.compile(r"^[LRD] ?\d{4}-\d+")
+ARTICLE = re.compile(r"^([LRD] ?\d{4}-\d+|arrêté |décret |circulaire |BBiG |RGD )", re.IGNORECASE)
 
 
 def _docstrings(tree: ast.Module) -> set[int]:

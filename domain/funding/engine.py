@@ -275,7 +275,7 @@ def _cross_border_level(
             Step(
                 f"part time: × {ratio} (the majoration too)",
                 money((base + majoration) * ratio),
-                "arrêté du 9 sept. 2025, art. 3",
+                law.PART_TIME_ARTICLE,
                 {"working_time_ratio": ratio},
             )
         )

@@ -104,6 +104,7 @@ FUNDING_PARAMETER_SEED: tuple[FundingParameter, ...] = (
     FundingParameter("cross_border_majoration_cap", Decimal(4000), date(2025, 9, 1), "arrêté du 9 sept. 2025, art. 2"),
 )
 CROSS_BORDER_ARTICLE = "L6235-5 III-IV; arrêté du 9 sept. 2025"
+PART_TIME_ARTICLE = "arrêté du 9 sept. 2025, art. 3"  # a cross-border part time: funding and wage × the ratio
 NPEC_ARTICLE = "L6332-14 I 1°, D6332-78"
 # The rules a change of the funding cites in the funding history, by the contract's event.
 FUNDING_LEVEL_ARTICLE = "L6332-14 I 1°"  # the level of the contract drafted
