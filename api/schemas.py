@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.contract import MAX_REASON_LENGTH
+from domain.event_payload import MAX_REASON_LENGTH
 from domain.examples import EXAMPLE_TERMS
 from domain.terms import MAX_MASTER_ID, MAX_SMC_ENTRIES, MAX_TEXT
 

@@ -42,7 +42,8 @@ from bench.bench_clock import (
     timed,
 )
 from domain.clock import due_events
-from domain.contract import LIVE, Contract
+from domain.contract import Contract
+from domain.contract_status import LIVE
 from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
 from ledger.system import Ledger

@@ -13,12 +13,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain import law
+from domain.contract_status import RUNNING
 from domain.terms import ContractTerms
 from domain.wage.milestones import bracket_switches, credited_months, year_starts
 
 # Product setting, not law: how long before the planned end the employer is told it approaches.
 END_NOTICE_DAYS = 30
-RUNNING = frozenset({"signed", "filed", "accepted", "extended"})
 
 
 @dataclass(frozen=True)

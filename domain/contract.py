@@ -6,7 +6,10 @@ private `@event` method, whose body just changes the state. Those bodies run aga
 they never check anything, never read the clock and compute nothing that a later code change could alter:
 whatever was derived when the command ran (deadlines, warnings, decision date) is recorded in the event.
 
-Event names and payload names are public (interfaces §3): never rename them.
+Event names and payload names are public (interfaces §3): never rename them. The class stays in this module:
+its events' topics (`domain.contract:Contract.Signed`…) are stored with them. What it derives at drafting is in
+`domain.drafting`, its statuses in `domain.contract_status`, the reading of an event's JSON in
+`domain.event_payload`.
 """
 
 from __future__ import annotations
@@ -15,74 +18,39 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain import law
 from domain.clock import ClockState
 from domain.contract_events import BY_NAME, RECORDABLE
-from domain.dates import add_working_days
+from domain.contract_status import (
+    ACCEPTED,
+    DRAFTED,
+    ENDED,
+    EXTENDED,
+    FILED,
+    FINAL,
+    FINAL_STATUS_ARTICLE,
+    LIVE,
+    REFUSED,
+    RUNNING,
+    SIGNED,
+    TERMINATED,
+)
+from domain.drafting import changed_paths, compute_deadlines, contract_id_for
 from domain.errors import IllegalTransition, InvalidEvent, InvalidTerms
+from domain.event_payload import EventPayload, check_reason
 from domain.personal_data import erased_terms, is_erased
 from domain.terms import (
     MAX_AMOUNT,
     ContractTerms,
     check_terms,
-    has_control_characters,
-    parse_date,
-    parse_money,
     parse_terms,
 )
 from domain.wage.facts import check_extension, check_termination, check_within_contract, deep_merge
 from domain.wage.milestones import bracket_switches, credited_months, year_starts
-
-DRAFTED, SIGNED, FILED, ACCEPTED, REFUSED = "drafted", "signed", "filed", "accepted", "refused"
-EXTENDED, TERMINATED, ENDED = "extended", "terminated", "ended"
-RUNNING = frozenset({SIGNED, FILED, ACCEPTED, EXTENDED})  # signed: the contract is executed, filed or not
-LIVE = RUNNING | {DRAFTED}
-FINAL = frozenset({REFUSED, TERMINATED, ENDED})
-
-FINAL_STATUS_ARTICLE = {
-    TERMINATED: law.TERMINATION_ARTICLE,
-    ENDED: law.TERM_ARTICLE,
-    REFUSED: law.DECISION_DAYS.article,
-}
-
-MAX_REASON_LENGTH = 500  # product limit on free text, not law
-
-
-def contract_id_for(idempotency_key: str) -> UUID:
-    """The contract's id, derived from the idempotency key: a retried draft finds the same contract."""
-    return uuid5(NAMESPACE_URL, f"apprenticeship-ledger/contracts/{idempotency_key}")
-
-
-def expected_authority(sector: str) -> str:
-    """Who receives the contract: the OPCO for a private employer, the DDETS for a public one."""
-    return next(authority for authority, s in law.AUTHORITIES.items() if s == sector)
-
-
-def compute_deadlines(terms: ContractTerms) -> dict[str, Any]:
-    """Deadlines fixed at drafting (and at each correction), recorded in the event."""
-    practical_start = terms.training.practical_start_date or terms.start_date
-    return {
-        # D6224-1 / D6275-1: filed within 5 jours ouvrables after the start of execution.
-        "filing_due": add_working_days(terms.start_date, law.FILING_WORKING_DAYS.value),
-        "filing_authority": expected_authority(terms.employer.sector),
-        # L6222-18: the free rupture period ends with the 45th day of practical training, at the earliest
-        # on the 45th calendar day from the practical start (days at the CFA push it later).
-        "probation_end_earliest": practical_start + timedelta(days=law.PROBATION_DAYS.value - 1),
-    }
-
-
-def changed_paths(old: Any, new: Any, prefix: str = "") -> list[str]:
-    """Dotted paths of the leaves that differ between two JSON-like values (for TermsCorrected.changed)."""
-    if isinstance(old, Mapping) and isinstance(new, Mapping):
-        out: list[str] = []
-        for key in sorted(set(old) | set(new)):
-            out += changed_paths(old.get(key), new.get(key), f"{prefix}.{key}" if prefix else str(key))
-        return out
-    return [] if old == new else [prefix or "terms"]
 
 
 class Contract(Aggregate):
@@ -465,7 +433,7 @@ class Contract(Aggregate):
 
     def terminate(self, on: date, reason: str) -> None:
         self._require(RUNNING, "a termination", law.TERMINATION_ARTICLE)
-        _check_reason(reason)
+        check_reason(reason)
         check_termination(self.start_date, self.effective_end, on)
         self._terminated(on=on, reason=reason)
 
@@ -521,7 +489,7 @@ class Contract(Aggregate):
     def correct_terms(self, terms: ContractTerms, reason: str) -> None:
         """A correction of any term (birth date, start date, ...), re-validated as a draft would be."""
         self._require(LIVE, "a correction of the terms", law.CORRECTION_ARTICLE)
-        _check_reason(reason)
+        check_reason(reason)
         new = terms.to_json()
         changed = changed_paths(self.terms_data, new)
         if not changed:
@@ -592,81 +560,10 @@ class Contract(Aggregate):
         if unknown:
             fields = ", ".join(spec.fields)
             raise InvalidEvent(f"{kind} has no field '{unknown[0]}' (fields: {fields})", field=unknown[0])
-        _APPLY[spec.name](self, _Payload(payload, by_service))
+        _APPLY[spec.name](self, EventPayload(payload, by_service))
 
 
-def _check_reason(reason: Any) -> None:
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidEvent("reason must be a non-empty text", field="reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidEvent(f"reason is longer than {MAX_REASON_LENGTH} characters", field="reason")
-    if has_control_characters(reason):
-        raise InvalidEvent("reason contains control characters", field="reason")
-
-
-class _Payload:
-    """Typed reads of one JSON event; each error names the field."""
-
-    def __init__(self, raw: Mapping[str, Any], by_service: bool) -> None:
-        self.raw = raw
-        self.by_service = by_service
-
-    def _get(self, key: str, default: Any = ...) -> Any:
-        value = self.raw.get(key)
-        if value is None:
-            if default is ...:
-                raise InvalidEvent(f"{key} is required for {self.raw.get('type')}", field=key)
-            return default
-        return value
-
-    def date(self, key: str) -> date:
-        value = self._get(key)
-        if type(value) is date:  # already typed (the clock passes dates)
-            return value
-        try:
-            return parse_date(value, key)
-        except InvalidTerms as e:
-            raise InvalidEvent(e.detail, field=key) from None
-
-    def text(self, key: str, default: Any = ...) -> str:
-        value = self._get(key, default)
-        if not isinstance(value, str):
-            raise InvalidEvent(f"{key} must be a text", field=key)
-        if len(value) > MAX_REASON_LENGTH or has_control_characters(value):
-            raise InvalidEvent(
-                f"{key} must be a text of at most {MAX_REASON_LENGTH} characters, no control characters", field=key
-            )
-        return value
-
-    def boolean(self, key: str, default: Any = ...) -> bool:
-        value = self._get(key, default)
-        if not isinstance(value, bool):
-            raise InvalidEvent(f"{key} must be true or false", field=key)
-        return value
-
-    def integer(self, key: str) -> int:
-        value = self._get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidEvent(f"{key} must be a whole number", field=key)
-        return value
-
-    def money(self, key: str) -> Decimal:
-        try:
-            amount = parse_money(self._get(key), key)
-        except InvalidTerms as e:
-            raise InvalidEvent(e.detail, field=key) from None
-        if amount <= 0:
-            raise InvalidEvent(f"{key} must be positive", field=key)
-        return amount
-
-    def mapping(self, key: str) -> Mapping[str, Any] | None:
-        value = self.raw.get(key)
-        if value is not None and not isinstance(value, Mapping):
-            raise InvalidEvent(f"{key} must be a JSON object", field=key)
-        return value
-
-
-def _record_correction(c: Contract, p: _Payload) -> None:
+def _record_correction(c: Contract, p: EventPayload) -> None:
     whole, changes = p.mapping("terms"), p.mapping("changes")
     if (whole is None) == (changes is None):
         raise InvalidEvent(
@@ -677,7 +574,7 @@ def _record_correction(c: Contract, p: _Payload) -> None:
     c.correct_terms(parse_terms(raw), p.text("reason"))
 
 
-def _record_decision(c: Contract, p: _Payload) -> None:
+def _record_decision(c: Contract, p: EventPayload) -> None:
     implicit = p.boolean("implicit", False)
     if implicit and not p.by_service:
         raise InvalidEvent("an implicit decision (silence) is recorded by the service itself", field="implicit")
@@ -685,7 +582,7 @@ def _record_decision(c: Contract, p: _Payload) -> None:
 
 
 # How each recordable event (`contract_events.RECORDABLE`: its fields, who records it) is applied.
-_APPLY: dict[str, Callable[[Contract, _Payload], None]] = {
+_APPLY: dict[str, Callable[[Contract, EventPayload], None]] = {
     "Signed": lambda c, p: c.sign(p.date("on")),
     "Filed": lambda c, p: c.file(p.date("on"), p.text("authority")),
     "FilingDecided": _record_decision,

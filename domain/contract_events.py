@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain import law
+from domain.contract_status import DRAFTED, ENDED, EXTENDED, FILED, SIGNED, TERMINATED
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ CONTRACT_EVENTS: tuple[ContractEventKind, ...] = (
     ContractEventKind(
         "Drafted",
         recordable=False,
-        status="drafted",
+        status=DRAFTED,
         article=law.GRID_ARTICLE,
         funding_article=law.FUNDING_LEVEL_ARTICLE,
         french="Contrat rédigé",
@@ -39,7 +40,7 @@ CONTRACT_EVENTS: tuple[ContractEventKind, ...] = (
     ContractEventKind(
         "Signed",
         ("on",),
-        status="signed",
+        status=SIGNED,
         funding_article=law.CONCLUSION_NPEC_ARTICLE,
         french="Signé",
         webhook="contract.signed",
@@ -49,7 +50,7 @@ CONTRACT_EVENTS: tuple[ContractEventKind, ...] = (
         "Filed",
         ("on", "authority"),
         ("decision_due",),
-        status="filed",
+        status=FILED,
         french="Transmis pour dépôt",
         webhook="contract.filed",
     ),
@@ -82,7 +83,7 @@ CONTRACT_EVENTS: tuple[ContractEventKind, ...] = (
         "ExamFailedExtended",
         ("on", "new_end_date"),
         ("previous_end_date",),
-        status="extended",
+        status=EXTENDED,
         article=law.EXTENSION_WAGE_ARTICLE,
         funding_article=law.EXTENSION_FUNDING_ARTICLE,
         french="Prolongé après échec à l'examen",
@@ -107,7 +108,7 @@ CONTRACT_EVENTS: tuple[ContractEventKind, ...] = (
     ContractEventKind(
         "Terminated",
         ("on", "reason"),
-        status="terminated",
+        status=TERMINATED,
         article=law.TERMINATION_ARTICLE,
         funding_article=law.RUPTURE_FUNDING_ARTICLE,
         french="Rupture",
@@ -115,7 +116,7 @@ CONTRACT_EVENTS: tuple[ContractEventKind, ...] = (
         webhook="contract.terminated",
     ),
     ContractEventKind(
-        "Ended", ("on",), by_service=True, status="ended", french="Fin du contrat", webhook="contract.ended"
+        "Ended", ("on",), by_service=True, status=ENDED, french="Fin du contrat", webhook="contract.ended"
     ),
     ContractEventKind(
         "FilingOverdue",

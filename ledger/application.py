@@ -21,7 +21,8 @@ from eventsourcing.postgres import PostgresDatastore
 
 from domain import law
 from domain.clock import DueEvent, due_events
-from domain.contract import Contract, contract_id_for
+from domain.contract import Contract
+from domain.drafting import contract_id_for
 from domain.events import event_json, event_payload, event_type
 from domain.funding.reference import FUNDING_REFERENCE_ID, FundingReference
 from domain.personal_data import is_erased

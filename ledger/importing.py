@@ -19,7 +19,8 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from domain import law
-from domain.contract import Contract, changed_paths, contract_id_for
+from domain.contract import Contract
+from domain.drafting import changed_paths, contract_id_for
 from domain.errors import DomainError, IllegalTransition
 from domain.events import event_json, event_type
 from domain.personal_data import is_erased

@@ -35,7 +35,8 @@ from api.schemas import (
     WageHistoryOut,
     event_payload,
 )
-from domain.contract import LIVE, Contract
+from domain.contract import Contract
+from domain.contract_status import LIVE
 from domain.errors import DomainError
 from domain.funding.report import funding_json, hiring_aid_json
 from domain.wage.engine import schedule_json

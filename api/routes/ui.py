@@ -25,8 +25,9 @@ from api.french import EVENT_FR, STATUS_FR
 from api.page_actions import CORRECTABLE, available_actions
 from api.routes.imports import attachment
 from domain.access import Principal
-from domain.contract import LIVE, Contract
+from domain.contract import Contract
 from domain.contract_events import SERVICE_EVENT_TYPES
+from domain.contract_status import LIVE
 from domain.errors import DomainError
 from domain.funding.report import funding_json, hiring_aid_json
 from domain.sessions import SESSION_LIFETIME

@@ -27,7 +27,7 @@ from api.french import EVENT_FR
 from api.routes.imports import attachment
 from api.routes.ui import PagePrincipal, render
 from domain.access import ADMIN, CFA, EMPLOYER
-from domain.contract import LIVE
+from domain.contract_status import LIVE
 from domain.dates import add_months, month_key
 from ledger.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_table
 from projections.wage.view import month_amount

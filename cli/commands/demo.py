@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from domain import law
-from domain.contract import DRAFTED, FILED, SIGNED
+from domain.contract_status import DRAFTED, FILED, SIGNED
 from domain.dates import add_months, age_on
 from domain.errors import DomainError
 from domain.examples import example_terms

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from domain import law
 from domain.contract_events import STATUS_AFTER, TIMELINE_EVENTS
+from domain.contract_status import ACCEPTED, DRAFTED, REFUSED
 from domain.events import RecordedEvent
 from domain.personal_data import erased_events, erased_terms
 from domain.wage.engine import Schedule
@@ -116,7 +117,7 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
         if item.kind == "Drafted":
             p = item.payload
             terms = p["terms"]
-            row = ContractRow(item.aggregate_id, p.get("cfa_id"), None, "", "drafted", terms, [])
+            row = ContractRow(item.aggregate_id, p.get("cfa_id"), None, "", DRAFTED, terms, [])
             _name_parties(row, terms)
             batch.rows[item.aggregate_id] = row
             batch.drafted.add(item.aggregate_id)
@@ -133,7 +134,7 @@ class WageProjection(BatchProjection[WageInput, _Batch]):
             return
         status = STATUS_BY_EVENT.get(item.kind)
         if item.kind == "FilingDecided":
-            status = "accepted" if item.payload.get("accepted") else "refused"
+            status = ACCEPTED if item.payload.get("accepted") else REFUSED
         if status:
             row.status = status
         if item.kind in TIMELINE_EVENTS:

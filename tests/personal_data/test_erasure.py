@@ -20,7 +20,7 @@ from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import MapperDeserialisationError
 from eventsourcing.utils import Environment
 
-from domain.contract import contract_id_for
+from domain.drafting import contract_id_for
 from domain.funding.report import funding_json
 from domain.personal_data import ERASED_NAME
 from ledger.application import Contracts

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from domain.contract import contract_id_for
+from domain.drafting import contract_id_for
 from ledger.import_columns import COLUMNS, template
 from ledger.importing import import_table, report_file
 from ledger.system import Ledger
