@@ -38,7 +38,7 @@ def authenticate(
 ) -> Principal:
     if credentials is None:
         raise ApiProblem(401, "unauthenticated", "Authentication required", "send an API key as a Bearer token")
-    principal = ledger.contracts.authenticate(credentials.credentials)
+    principal = ledger.contracts.keys.authenticate(credentials.credentials)
     if principal is None:
         raise ApiProblem(401, "unauthenticated", "Authentication required", "the API key is unknown or revoked")
     request.state.key_id = principal.key_id  # for the access log

@@ -72,7 +72,7 @@ def create_app(
             app.state.ledger = bootstrap(settings)
             if settings.api_follow_projections:
                 app.state.ledger.follow(settings.follow_interval)
-            if not app.state.ledger.contracts.api_keys():
+            if not app.state.ledger.contracts.keys.all():
                 log.warning(
                     "no API key yet: create one with `ledger keys create --role cfa --tenant <CFA id>` "
                     "(or --role admin, or --role employer --tenant <SIRET>)"

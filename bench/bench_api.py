@@ -58,7 +58,7 @@ def seed(settings: Settings, n: int) -> tuple[list[str], str]:
             ids.append(str(contract.id))
             events += contract.collect_events()
         save_events(ledger, events)
-        token = ledger.contracts.issue_api_key("cfa", CFA, "bench").token
+        token = ledger.contracts.keys.issue("cfa", CFA, "bench").token
         ledger.sync()
     finally:
         ledger.close()

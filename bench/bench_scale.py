@@ -88,7 +88,7 @@ def phase_load(settings: Settings, n: int) -> None:
             for table in ("contracts_events", "personal_data_keys"):
                 cursor.execute(f'ANALYZE "{schema}".{table}')
         with open(os.environ["BENCH_SCALE_IDS"], "w") as f:
-            json.dump({"ids": ids, "token": ledger.contracts.issue_api_key("cfa", CFA, "bench").token}, f)
+            json.dump({"ids": ids, "token": ledger.contracts.keys.issue("cfa", CFA, "bench").token}, f)
         emit(phase="load", contracts=n, events=events, seconds=round(saved, 1), events_s=round(events / saved))
     finally:
         ledger.close()

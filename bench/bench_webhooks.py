@@ -93,7 +93,7 @@ def run(name: str, settings: Settings, args: argparse.Namespace) -> None:
     settings = settings.model_copy(update={"webhooks_allow_private_targets": True})
     server, url, arrivals = receiver()
     ledger = bootstrap(settings)
-    ledger.contracts.subscribe(Owner("employer", SIRET_OF), url, ["*"], "bench")
+    ledger.contracts.webhooks.subscribe(Owner("employer", SIRET_OF), url, ["*"], "bench")
     rng = random.Random(4)
     events: list[Any] = []
     for i in range(args.events):
@@ -144,7 +144,7 @@ def run_slow(name: str, settings: Settings, args: argparse.Namespace) -> None:
     settings = settings.model_copy(update={"webhooks_allow_private_targets": True})
     server, url, arrivals = receiver(args.slow_receiver)
     ledgers = [bootstrap(settings), bootstrap(settings)]
-    ledgers[0].contracts.subscribe(Owner("employer", SIRET_OF), url, ["*"], "bench")
+    ledgers[0].contracts.webhooks.subscribe(Owner("employer", SIRET_OF), url, ["*"], "bench")
     rng = random.Random(4)
     events: list[Any] = []
     for i in range(args.events):

@@ -32,9 +32,9 @@ def seed(url: str, today: date) -> dict[str, Any]:
         first = ledger.contracts.read_contract(ids[0])
         siret = first.terms_data["employer"]["siret"]
         keys = {
-            "cfa": ledger.contracts.issue_api_key("cfa", CFA_ID, "CFA démo").token,
-            "employer": ledger.contracts.issue_api_key("employer", siret, "Employeur démo").token,
-            "admin": ledger.contracts.issue_api_key("admin", None, "Auditeur").token,
+            "cfa": ledger.contracts.keys.issue("cfa", CFA_ID, "CFA démo").token,
+            "employer": ledger.contracts.keys.issue("employer", siret, "Employeur démo").token,
+            "admin": ledger.contracts.keys.issue("admin", None, "Auditeur").token,
         }
         ledger.sync()
     finally:

@@ -32,14 +32,13 @@ from domain.terms import ContractTerms, has_control_characters, parse_terms
 from domain.wage.engine import Schedule, compute_schedule, schedule_json
 from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
 from domain.wage.reference import WageReference
-from ledger.access import KeyManagement
+from ledger.access import ApiKeys, UiSessions
+from ledger.current_reads import CurrentReads
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
 from ledger.funding import FundingUseCases
-from ledger.importing import ImportUseCases
 from ledger.lru import LruCache, PickledLru
 from ledger.personal_data import DataKeys, KeyWritingRecorder, PersonalDataMapper, SQLDataKeys
-from ledger.sessions import UiSessions
-from ledger.webhook_subscriptions import WebhookUseCases
+from ledger.webhook_subscriptions import WebhookSubscriptions
 from store.persistence import BaseApplication, find_aggregate
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
@@ -60,7 +59,10 @@ class DraftResult:
     version: int
 
 
-class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, UiSessions, KeyManagement, BaseApplication):
+class Contracts(CurrentReads, BaseApplication):
+    """The contracts' use cases; the other use cases on the same store are its parts (`keys`, `sessions`,
+    `webhooks`, `funding`), each a class of its own module, sharing its store and its transactions."""
+
     # No snapshots of contracts: a snapshot would copy the apprentice's name and birth date outside the sealed
     # events, out of reach of erasure; a contract has tens of events and loads fast without.
     _reference_cache: tuple[int, WageReference] | None = None  # (reference data version, its series)
@@ -76,6 +78,10 @@ class Contracts(ImportUseCases, FundingUseCases, WebhookUseCases, UiSessions, Ke
         self._months_cache: LruCache[tuple[UUID, int, int], bytes] = LruCache(MONTHS_CACHE_SIZE)
         # (contract, version) -> drafted terms and wage facts: a new fact is checked without reading them all
         self._facts_cache: PickledLru[tuple[UUID, int], Facts] = PickledLru(MONTHS_CACHE_SIZE)
+        self.keys = ApiKeys(self)
+        self.sessions = UiSessions(self, self.keys)
+        self.webhooks = WebhookSubscriptions(self)
+        self.funding = FundingUseCases(self)
 
     # -- drafting -----------------------------------------------------------------------------------
     def draft_contract(

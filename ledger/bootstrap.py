@@ -66,7 +66,7 @@ def _assemble(settings: Settings, contracts: Contracts) -> Ledger:
     funding_view = cast(FundingViewQueries, build_view(views, SQLiteFundingView, PostgresFundingView))
     wages = WageProjection(wage_view, upstream, settings.revaluation_processes)
     clock = ClockIndexProjection(clock_view, upstream, _state_loader(contracts))
-    funding = FundingProjection(funding_view, upstream, _reference_events(contracts), contracts.funding_readings)
+    funding = FundingProjection(funding_view, upstream, _reference_events(contracts), contracts.funding.readings)
     outbox_view = cast(WebhookOutboxQueries, build_view(views, SQLiteWebhookOutbox, PostgresWebhookOutbox))
     outbox = WebhookOutboxProjection(outbox_view, upstream)
     wage_changes = WageChangeFeed(outbox_view)

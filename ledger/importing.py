@@ -12,11 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
-
-from eventsourcing.application import Application
 
 from domain import law
 from domain.contract import Contract
@@ -24,11 +21,9 @@ from domain.drafting import changed_paths, contract_id_for
 from domain.errors import DomainError, IllegalTransition
 from domain.events import event_json, event_type
 from domain.personal_data import is_erased
-from domain.roster import MasterRoster
 from domain.terms import ContractTerms, parse_terms
 from domain.wage.engine import compute_schedule
 from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
-from domain.wage.reference import WageReference
 from ledger.errors import ApplicationError, ContractNotFound
 from ledger.import_columns import REFERENCE, CellProblem, Layout, ParsedRow, column_for, french_message, row_terms
 from ledger.tabular import Column, Table, UnreadableSheet, write_table
@@ -57,89 +52,60 @@ def import_contract_id(cfa_id: str, reference: str) -> UUID:
     return contract_id_for(f"{cfa_id}/{reference_key(reference)}")
 
 
-class ImportUseCases(Application[UUID]):
-    """Mixed into the Contracts application."""
+def import_contract(
+    contracts: Contracts,
+    reference: str,
+    terms_raw: Mapping[str, Any],
+    cfa_id: str,
+    dry_run: bool = False,
+    found: Contract | None | object = NOT_LOOKED_UP,
+) -> tuple[str, UUID]:
+    """One row: (outcome, contract id). Raises the domain's or the application's error when refused.
 
-    def read_contract(self, contract_id: UUID) -> Contract:
-        raise NotImplementedError  # the Contracts application's
-
-    def get_contract(self, contract_id: UUID) -> Contract:
-        raise NotImplementedError  # the Contracts application's
-
-    def draft_contract(
-        self, terms_raw: Mapping[str, Any], idempotency_key: str | None = None, cfa_id: str | None = None
-    ) -> Any:
-        raise NotImplementedError  # the Contracts application's
-
-    def correct_terms(
-        self, contract_id: UUID, terms_raw: Mapping[str, Any], reason: str, expected_version: int | None = None
-    ) -> int:
-        raise NotImplementedError  # the Contracts application's
-
-    def contract_history(
-        self, contract_id: UUID, kinds: frozenset[str], as_of: datetime | None = None
-    ) -> tuple[ContractTerms, list[dict[str, Any]]]:
-        raise NotImplementedError  # the Contracts application's
-
-    def current_wage_reference(self) -> WageReference:
-        raise NotImplementedError  # the Contracts application's
-
-    def master_roster(self, master_id: str) -> MasterRoster:
-        raise NotImplementedError  # the Contracts application's
-
-    def import_contract(
-        self,
-        reference: str,
-        terms_raw: Mapping[str, Any],
-        cfa_id: str,
-        dry_run: bool = False,
-        found: Contract | None | object = NOT_LOOKED_UP,
-    ) -> tuple[str, UUID]:
-        """One row: (outcome, contract id). Raises the domain's or the application's error when refused.
-
-        `found`: the reference's contract (or None) when the caller already looked it up (a file's rows are
-        looked up many at a time, see `import_table`)."""
-        terms = parse_terms(terms_raw)
-        key = reference_key(reference)
-        contract_id = import_contract_id(cfa_id, reference)
-        existing: Contract | None
-        if isinstance(found, Contract) or found is None:
-            existing = found
-        else:
-            try:
-                existing = self.read_contract(contract_id)
-            except ContractNotFound:
-                existing = None
-        if existing is None:
-            if dry_run:
-                draft = Contract.draft(terms, f"{cfa_id}/{key}", cfa_id)
-                compute_schedule(wage_facts(terms, []), self.current_wage_reference())  # or NotComputable
-                if terms.master is not None:  # the master's limit as recorded (not counting the file's rows)
-                    self.master_roster(terms.master.id).admit(str(draft.id), terms.start_date, terms.end_date)
-                return CREATED, draft.id
-            result = self.draft_contract(terms_raw, key, cfa_id)
-            return (CREATED if result.created else UNCHANGED), result.contract_id
-        if not changed_paths(existing.terms_data, terms.to_json()):  # the aggregate's own test of a correction
-            return UNCHANGED, contract_id
-        if is_erased(existing.terms_data):
-            raise IllegalTransition(
-                "the apprentice's personal data were erased on request: the row is not imported again",
-                field="apprentice",
-                rule=law.ERASURE_ARTICLE,
-            )
+    `found`: the reference's contract (or None) when the caller already looked it up (a file's rows are
+    looked up many at a time, see `import_table`)."""
+    terms = parse_terms(terms_raw)
+    key = reference_key(reference)
+    contract_id = import_contract_id(cfa_id, reference)
+    existing: Contract | None
+    if isinstance(found, Contract) or found is None:
+        existing = found
+    else:
+        try:
+            existing = contracts.read_contract(contract_id)
+        except ContractNotFound:
+            existing = None
+    if existing is None:
         if dry_run:
-            self._try_correction(existing, terms)
-        else:
-            self.correct_terms(contract_id, terms_raw, IMPORT_REASON, existing.version)
-        return CORRECTED, contract_id
+            draft = Contract.draft(terms, f"{cfa_id}/{key}", cfa_id)
+            compute_schedule(wage_facts(terms, []), contracts.current_wage_reference())  # or NotComputable
+            if terms.master is not None:  # the master's limit as recorded (not counting the file's rows)
+                contracts.master_roster(terms.master.id).admit(str(draft.id), terms.start_date, terms.end_date)
+            return CREATED, draft.id
+        result = contracts.draft_contract(terms_raw, key, cfa_id)
+        return (CREATED if result.created else UNCHANGED), result.contract_id
+    if not changed_paths(existing.terms_data, terms.to_json()):  # the aggregate's own test of a correction
+        return UNCHANGED, contract_id
+    if is_erased(existing.terms_data):
+        raise IllegalTransition(
+            "the apprentice's personal data were erased on request: the row is not imported again",
+            field="apprentice",
+            rule=law.ERASURE_ARTICLE,
+        )
+    if dry_run:
+        _try_correction(contracts, existing, terms)
+    else:
+        contracts.correct_terms(contract_id, terms_raw, IMPORT_REASON, existing.version)
+    return CORRECTED, contract_id
 
-    def _try_correction(self, existing: Contract, terms: ContractTerms) -> None:
-        """The correction's rules and the schedule it would give, on a copy; nothing is saved."""
-        drafted, recorded = self.contract_history(existing.id, WAGE_FACT_EVENTS)
-        copy = self.get_contract(existing.id)  # this caller's own copy: the shared read copy is never changed
-        copy.correct_terms(terms, IMPORT_REASON)
-        pending = [event_json(e) for e in copy.collect_events() if event_type(e) in WAGE_FACT_EVENTS]
-        compute_schedule(wage_facts(drafted, recorded + pending), self.current_wage_reference())
+
+def _try_correction(contracts: Contracts, existing: Contract, terms: ContractTerms) -> None:
+    """The correction's rules and the schedule it would give, on a copy; nothing is saved."""
+    drafted, recorded = contracts.contract_history(existing.id, WAGE_FACT_EVENTS)
+    copy = contracts.get_contract(existing.id)  # this caller's own copy: the shared read copy is never changed
+    copy.correct_terms(terms, IMPORT_REASON)
+    pending = [event_json(e) for e in copy.collect_events() if event_type(e) in WAGE_FACT_EVENTS]
+    compute_schedule(wage_facts(drafted, recorded + pending), contracts.current_wage_reference())
 
 
 # -- a whole file ------------------------------------------------------------------------------------------
@@ -257,8 +223,8 @@ def _import_row(
     assert reference is not None
     try:
         existing = found.get(import_contract_id(cfa_id, reference))
-        outcome, contract_id = contracts.import_contract(
-            reference, parsed.terms, cfa_id, dry_run, existing if isinstance(existing, Contract) else None
+        outcome, contract_id = import_contract(
+            contracts, reference, parsed.terms, cfa_id, dry_run, existing if isinstance(existing, Contract) else None
         )
     except (DomainError, ApplicationError) as e:
         return RowResult(line, reference, ERROR, problems=[problem_of(e)])

@@ -1,34 +1,40 @@
-"""Use cases of webhook subscriptions, mixed into the Contracts application (the aggregates share its store)."""
+"""Use cases of webhook subscriptions; the subscriptions are aggregates of the ledger's store."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from domain.webhooks import InvalidSubscription, Owner, Subscription, check_types, subscription_id_for
 from ledger.errors import IdempotencyKeyReused
 from store.persistence import find_aggregate
 
+if TYPE_CHECKING:
+    from ledger.application import Contracts
 
-class WebhookUseCases(Application[UUID]):
+
+class WebhookSubscriptions:
+    def __init__(self, app: Contracts) -> None:
+        self.app = app
+
     def subscribe(
         self, owner: Owner, url: str, event_types: Any, description: str = "", key: str | None = None
     ) -> tuple[Subscription, bool]:
         """A new subscription (or, for a retried key, the one it made: created False). Its secret is on it."""
         key = key or uuid.uuid4().hex
-        existing = self.find_subscription(subscription_id_for(owner.role, owner.tenant, key))
+        existing = self.find(subscription_id_for(owner.role, owner.tenant, key))
         if existing is not None:
             return self._retried(existing, key, url, event_types, description), False
         subscription = Subscription.subscribe(owner, url, event_types, description, key)
         try:
-            self.save(subscription)
+            self.app.save(subscription)
         except IntegrityError:  # the same key at the same moment: that one
-            found = self.find_subscription(subscription.id)
+            found = self.find(subscription.id)
             assert found is not None
             return found, False
         return subscription, True
@@ -45,36 +51,36 @@ class WebhookUseCases(Application[UUID]):
             )
         return existing
 
-    def find_subscription(self, subscription_id: UUID) -> Subscription | None:
-        return find_aggregate(self, subscription_id, Subscription)
+    def find(self, subscription_id: UUID) -> Subscription | None:
+        return find_aggregate(self.app, subscription_id, Subscription)
 
-    def subscription(self, subscription_id: UUID) -> Subscription:
-        s = self.find_subscription(subscription_id)
+    def get(self, subscription_id: UUID) -> Subscription:
+        s = self.find(subscription_id)
         if s is None:
             raise InvalidSubscription(f"no subscription {subscription_id}", field="subscription_id")
         return s
 
-    def rotate_webhook_secret(self, subscription_id: UUID) -> str:
-        s = self.subscription(subscription_id)
+    def rotate_secret(self, subscription_id: UUID) -> str:
+        s = self.get(subscription_id)
         secret = s.rotate_secret(datetime.now(UTC))
-        self.save(s)
+        self.app.save(s)
         return secret
 
-    def pause_subscription(self, subscription_id: UUID) -> Subscription:
-        return self._change_subscription(subscription_id, lambda s: s.pause())
+    def pause(self, subscription_id: UUID) -> Subscription:
+        return self._change(subscription_id, lambda s: s.pause())
 
-    def resume_subscription(self, subscription_id: UUID) -> Subscription:
-        return self._change_subscription(subscription_id, lambda s: s.resume())
+    def resume(self, subscription_id: UUID) -> Subscription:
+        return self._change(subscription_id, lambda s: s.resume())
 
-    def disable_subscription(self, subscription_id: UUID, reason: str) -> Subscription:
-        return self._change_subscription(subscription_id, lambda s: s.disable(reason))
+    def disable(self, subscription_id: UUID, reason: str) -> Subscription:
+        return self._change(subscription_id, lambda s: s.disable(reason))
 
-    def change_subscription(self, subscription_id: UUID, url: str | None, event_types: Any | None) -> Subscription:
-        return self._change_subscription(subscription_id, lambda s: s.change(url, event_types))
+    def change(self, subscription_id: UUID, url: str | None, event_types: Any | None) -> Subscription:
+        return self._change(subscription_id, lambda s: s.change(url, event_types))
 
-    def _change_subscription(self, subscription_id: UUID, command: Any) -> Subscription:
-        s = self.subscription(subscription_id)
+    def _change(self, subscription_id: UUID, command: Callable[[Subscription], None]) -> Subscription:
+        s = self.get(subscription_id)
         command(s)
         if s.pending_events:
-            self.save(s)
+            self.app.save(s)
         return s

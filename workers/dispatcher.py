@@ -100,9 +100,7 @@ class Dispatcher:
         subscriptions: dict[str, Subscription | None] = {}
         for d in due:
             if d["subscription_id"] not in subscriptions:
-                subscriptions[d["subscription_id"]] = self.ledger.contracts.find_subscription(
-                    UUID(d["subscription_id"])
-                )
+                subscriptions[d["subscription_id"]] = self.ledger.contracts.webhooks.find(UUID(d["subscription_id"]))
         return sum(self.pool.map(lambda d: self._claim_and_attempt(d, subscriptions[d["subscription_id"]]), due))
 
     def _claim_and_attempt(self, delivery: dict[str, Any], subscription: Subscription | None) -> bool:
@@ -156,7 +154,7 @@ class Dispatcher:
         )
         if subscription is not None and state in (GONE, FAILED):
             why = "the receiver answered 410 Gone" if state == GONE else f"all {attempt} attempts failed"
-            self.ledger.contracts.disable_subscription(subscription.id, why)
+            self.ledger.contracts.webhooks.disable(subscription.id, why)
             log.warning("webhook subscription disabled", extra={"subscription_id": str(subscription.id), "why": why})
 
     def _send(self, delivery: dict[str, Any], subscription: Subscription) -> Outcome:

@@ -304,7 +304,7 @@ def wage_history(ledger: LedgerDep, contract: ReadableContract) -> dict[str, Any
     summary="What the OPCO pays the CFA: annual level (with each step's rule), dated payments, adjustments",
 )
 def funding(request: Request, ledger: LedgerDep, contract: ReadableContract) -> dict[str, Any]:
-    state = funding_json(ledger.contracts.contract_funding(contract.id), request.app.state.today())
+    state = funding_json(ledger.contracts.funding.of_contract(contract.id), request.app.state.today())
     return {"id": str(contract.id), **state}
 
 
@@ -326,7 +326,7 @@ def funding_history(ledger: LedgerDep, contract: ReadableContract) -> dict[str, 
     summary="The French hiring aid the employer may receive (first contract year, monthly)",
 )
 def hiring_aid(ledger: LedgerDep, contract: ReadableContract) -> dict[str, Any]:
-    return {"id": str(contract.id), **hiring_aid_json(ledger.contracts.contract_hiring_aid(contract.id))}
+    return {"id": str(contract.id), **hiring_aid_json(ledger.contracts.funding.hiring_aid(contract.id))}
 
 
 @router.get(

@@ -38,7 +38,7 @@ AdminResponses = problem_responses(401, 403, 413, 422)
 )
 def reference(ledger: LedgerDep, _: PrincipalDep) -> dict[str, Any]:
     data = ledger.contracts.reference_data()
-    funding = ledger.contracts.funding_reference()
+    funding = ledger.contracts.funding.reference()
     return {
         "smic": [jsonable(asdict(s)) for s in data.smic_history()],
         "smic_mayotte": [jsonable(asdict(s)) for s in data.smic_history(law.MAYOTTE)],
@@ -100,7 +100,7 @@ def record_npec(response: Response, ledger: LedgerDep, _: AdminDep, body: NpecIn
     applies_from = parse_date(body.applies_from, "applies_from")
     return _answer(
         response,
-        ledger.contracts.record_npec(body.certification, body.branch, amount, applies_from, body.source),
+        ledger.contracts.funding.record_npec(body.certification, body.branch, amount, applies_from, body.source),
     )
 
 
@@ -112,7 +112,7 @@ def record_npec(response: Response, ledger: LedgerDep, _: AdminDep, body: NpecIn
     summary="An NPEC fixed for a certification that had none: the forfait contracts are regularised",
 )
 def fix_npec(response: Response, ledger: LedgerDep, _: AdminDep, body: NpecFixedIn) -> dict[str, bool]:
-    recorded = ledger.contracts.fix_npec(
+    recorded = ledger.contracts.funding.fix_npec(
         body.certification,
         parse_money(body.amount, "amount"),
         parse_date(body.applies_from, "applies_from"),
@@ -135,7 +135,7 @@ def record_forfaits(response: Response, ledger: LedgerDep, _: AdminDep, body: Fo
         if not level.isascii() or not level.isdigit() or len(level) > 1:
             raise ReferenceDataError("by_level keys are RNCP levels 3..8", field=f"by_level.{level[:8]}")
         by_level[int(level)] = parse_money(value, f"by_level.{level}")
-    recorded = ledger.contracts.record_amorcage_forfaits(
+    recorded = ledger.contracts.funding.record_amorcage_forfaits(
         parse_date(body.applies_from, "applies_from"), by_level, body.source
     )
     return _answer(response, recorded)
@@ -149,7 +149,7 @@ def record_forfaits(response: Response, ledger: LedgerDep, _: AdminDep, body: Fo
     summary="Record a new value of a funding parameter (cap, minoration, employer participation…)",
 )
 def record_parameter(response: Response, ledger: LedgerDep, _: AdminDep, body: FundingParameterIn) -> dict[str, bool]:
-    recorded = ledger.contracts.record_funding_parameter(
+    recorded = ledger.contracts.funding.record_parameter(
         body.name, parse_money(body.value, "value"), parse_date(body.applies_from, "applies_from"), body.article
     )
     return _answer(response, recorded)

@@ -1,6 +1,6 @@
 """The CFA's page (server-rendered, a little JavaScript for the chart): live contracts, what is due, and one
 contract's wage timeline. The same API keys and tenant rules as the API: the key is given once on the login
-form and opens a server-side session (`ledger.sessions`) whose token is kept in an HttpOnly, SameSite=Strict
+form and opens a server-side session (`ledger.access.UiSessions`) whose token is kept in an HttpOnly, SameSite=Strict
 cookie (Secure over TLS); every page checks the session and its key again."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ templates.env.filters.update(
     value=french.value,
     event_key=french.event_key,
 )
-COOKIE = "ledger_session"  # a server-side session's token (`ledger.sessions`), never the API key
+COOKIE = "ledger_session"  # a server-side session's token (`ledger.access.UiSessions`), never the API key
 templates.env.globals.update(status_fr=STATUS_FR, event_fr=EVENT_FR)
 
 
@@ -58,7 +58,7 @@ class LoginRequired(Exception):
 
 def page_principal(request: Request, ledger: LedgerDep) -> Principal:
     token = request.cookies.get(COOKIE)
-    principal = ledger.contracts.session_principal(token) if token else None
+    principal = ledger.contracts.sessions.principal(token) if token else None
     if principal is None:
         raise LoginRequired
     request.state.key_id = principal.key_id
@@ -81,10 +81,10 @@ def login_form(request: Request, error: str | None = None) -> HTMLResponse:
 async def login(request: Request, ledger: LedgerDep) -> Response:
     form = parse_qs((await request.body()).decode(errors="replace"))
     token = (form.get("key") or [""])[0].strip()
-    session = ledger.contracts.open_session(token) if token else None
+    session = ledger.contracts.sessions.open(token) if token else None
     if session is None:
         return render(request, "login.html", None, error="Clé inconnue ou révoquée.")
-    principal = ledger.contracts.session_principal(session)
+    principal = ledger.contracts.sessions.principal(session)
     home = "/ui/employer" if principal is not None and principal.role == "employer" else "/ui/contracts"
     response = RedirectResponse(home, status_code=303)
     secure = request.url.scheme == "https"
@@ -95,7 +95,7 @@ async def login(request: Request, ledger: LedgerDep) -> Response:
 
 @router.post("/logout")
 def logout(request: Request, ledger: LedgerDep) -> Response:
-    ledger.contracts.close_session(request.cookies.get(COOKIE) or "")
+    ledger.contracts.sessions.close(request.cookies.get(COOKIE) or "")
     response = RedirectResponse("/ui/login", status_code=303)
     response.delete_cookie(COOKIE, path="/ui")
     return response
@@ -327,11 +327,11 @@ def contract_view(
     except DomainError:
         months = None
     try:
-        funding: dict[str, Any] | None = funding_json(ledger.contracts.contract_funding(contract.id), today)
+        funding: dict[str, Any] | None = funding_json(ledger.contracts.funding.of_contract(contract.id), today)
     except DomainError:
         funding = None
     try:
-        hiring: dict[str, Any] | None = hiring_aid_json(ledger.contracts.contract_hiring_aid(contract.id))
+        hiring: dict[str, Any] | None = hiring_aid_json(ledger.contracts.funding.hiring_aid(contract.id))
     except DomainError:
         hiring = None
     events = [

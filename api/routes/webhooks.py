@@ -37,7 +37,7 @@ def _owner(principal: Principal) -> Owner:
 def _mine(ledger: LedgerDep, principal: Principal, subscription_id: str) -> Subscription:
     owner = _owner(principal)
     try:
-        s = ledger.contracts.find_subscription(UUID(subscription_id))
+        s = ledger.contracts.webhooks.find(UUID(subscription_id))
     except ValueError:
         s = None
     if s is None or s.owner != owner:
@@ -72,7 +72,9 @@ def subscribe(
     owner = _owner(principal)
     check_types(body.event_types)  # the rules first, then where the URL resolves
     check_target(check_url(body.url), request.app.state.settings.webhooks_allow_private_targets)
-    s, created = ledger.contracts.subscribe(owner, body.url, body.event_types, body.description, idempotency_key)
+    s, created = ledger.contracts.webhooks.subscribe(
+        owner, body.url, body.event_types, body.description, idempotency_key
+    )
     response.status_code = 201 if created else 200
     return _out(s, s.secret if created else None)
 
@@ -82,7 +84,7 @@ def subscriptions(ledger: LedgerDep, principal: PrincipalDep) -> dict[str, Any]:
     owner = _owner(principal)
     ledger.outbox_sync()
     rows = ledger.outbox_view.subscriptions_of(owner.role, owner.tenant)
-    found = (ledger.contracts.find_subscription(UUID(r.id)) for r in rows)
+    found = (ledger.contracts.webhooks.find(UUID(r.id)) for r in rows)
     return {"items": [_out(s) for s in found if s is not None]}
 
 
@@ -100,7 +102,7 @@ def change(
         check_types(body.event_types)
     if body.url is not None:
         check_target(check_url(body.url), request.app.state.settings.webhooks_allow_private_targets)
-    return _out(ledger.contracts.change_subscription(s.id, body.url, body.event_types))
+    return _out(ledger.contracts.webhooks.change(s.id, body.url, body.event_types))
 
 
 @router.post(
@@ -111,14 +113,14 @@ def change(
 )
 def rotate(ledger: LedgerDep, principal: PrincipalDep, subscription_id: str) -> dict[str, Any]:
     s = _mine(ledger, principal, subscription_id)
-    secret = ledger.contracts.rotate_webhook_secret(s.id)
-    return _out(ledger.contracts.subscription(s.id), secret)
+    secret = ledger.contracts.webhooks.rotate_secret(s.id)
+    return _out(ledger.contracts.webhooks.get(s.id), secret)
 
 
 @router.post("/subscriptions/{subscription_id}/pause", response_model=SubscriptionOut, responses=OWNED)
 def pause(ledger: LedgerDep, principal: PrincipalDep, subscription_id: str) -> dict[str, Any]:
     s = _mine(ledger, principal, subscription_id)
-    return _out(ledger.contracts.pause_subscription(s.id))
+    return _out(ledger.contracts.webhooks.pause(s.id))
 
 
 @router.post(
@@ -129,7 +131,7 @@ def pause(ledger: LedgerDep, principal: PrincipalDep, subscription_id: str) -> d
 )
 def resume(ledger: LedgerDep, principal: PrincipalDep, subscription_id: str) -> dict[str, Any]:
     s = _mine(ledger, principal, subscription_id)
-    resumed = ledger.contracts.resume_subscription(s.id)
+    resumed = ledger.contracts.webhooks.resume(s.id)
     return _out(resumed)
 
 

@@ -39,7 +39,7 @@ def handle_create(args: argparse.Namespace) -> int:
     ledger = bootstrap()
     app = ledger.contracts
     try:
-        issued = app.issue_api_key(args.role, args.tenant, args.label)
+        issued = app.keys.issue(args.role, args.tenant, args.label)
     except DomainError as e:
         return _error(e)
     finally:
@@ -52,7 +52,7 @@ def handle_list(args: argparse.Namespace) -> int:
     ledger = bootstrap()
     app = ledger.contracts
     try:
-        for key in app.api_keys():
+        for key in app.keys.all():
             _out(key)
     finally:
         ledger.close()
@@ -63,7 +63,7 @@ def handle_revoke(args: argparse.Namespace) -> int:
     ledger = bootstrap()
     app = ledger.contracts
     try:
-        _out(app.revoke_api_key(args.key_id))
+        _out(app.keys.revoke(args.key_id))
     except DomainError as e:
         return _error(e)
     finally:

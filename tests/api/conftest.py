@@ -65,7 +65,7 @@ class Api:
 
 
 def issue_keys(ledger: Ledger) -> dict[str, str]:
-    issue = ledger.contracts.issue_api_key
+    issue = ledger.contracts.keys.issue
     return {
         "cfa_a": issue("cfa", "cfa-a", "CFA A").token,
         "cfa_b": issue("cfa", "cfa-b", "CFA B").token,

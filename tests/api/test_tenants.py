@@ -51,12 +51,12 @@ def test_no_key_a_wrong_key_and_a_revoked_key_are_401(api: Api) -> None:
     assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer"
     key_id = api.keys["cfa_b"].split("_", 1)[1].split(".")[0]
     assert api.get("/contracts", who="cfa_b").status_code == 200
-    api.ledger.contracts.revoke_api_key(key_id)
+    api.ledger.contracts.keys.revoke(key_id)
     assert api.get("/contracts", who="cfa_b").status_code == 401
 
 
 def test_keys_are_stored_as_hashes_and_listed_without_secrets(api: Api) -> None:
-    listed = api.ledger.contracts.api_keys()
+    listed = api.ledger.contracts.keys.all()
     assert {k["role"] for k in listed} == {"cfa", "employer", "admin"} and len(listed) == 5
     stored = b"".join(n.state for n in api.ledger.contracts.recorder.select_notifications(start=1, limit=1000))
     for token in api.keys.values():

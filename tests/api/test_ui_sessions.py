@@ -56,8 +56,8 @@ def test_logout_closes_the_session_on_the_server(api: Api) -> None:
 
 def test_revoking_the_key_ends_its_sessions(api: Api) -> None:
     token = signed_in(api)
-    key_id = api.ledger.contracts.authenticate(api.keys["cfa_a"]).key_id  # type: ignore[union-attr]
-    api.ledger.contracts.revoke_api_key(key_id)
+    key_id = api.ledger.contracts.keys.authenticate(api.keys["cfa_a"]).key_id  # type: ignore[union-attr]
+    api.ledger.contracts.keys.revoke(key_id)
     r = page(api.client, token)
     assert r.status_code == 303
 

@@ -55,7 +55,7 @@ def test_the_store_reference_holds_the_npecs_recorded_as_events(tmp_path: Path) 
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
     ledger = bootstrap(Settings(database_url=url))
     app = ledger.contracts
-    app.record_npec(BTS, "0843", Decimal(7000), date(2024, 1, 1), "recorded")
+    app.funding.record_npec(BTS, "0843", Decimal(7000), date(2024, 1, 1), "recorded")
     ledger.close()
     case = {"id": "e1", "terms": bts(), "events": [SIGNED]}
     env = {**os.environ, "LEDGER_DATABASE_URL": url}

@@ -107,7 +107,7 @@ def test_the_funding_view_never_holds_the_apprentice_and_funds_as_the_real_terms
     stored = json.dumps(rows, ensure_ascii=False)
     assert "Zerbinati" not in stored and "Ysolde" not in stored and BIRTH not in stored
     assert ERASED_NAME in stored
-    assert ledger.funding_view.state(str(cid)) == funding_json(ledger.contracts.contract_funding(cid))
+    assert ledger.funding_view.state(str(cid)) == funding_json(ledger.contracts.funding.of_contract(cid))
 
 
 def test_a_rebuild_after_erasure_gives_the_erased_views_with_the_same_wages(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ def test_events_of_kinds_the_projection_does_not_read_are_not_decoded_but_are_re
     c = ledger.contracts
     cid = c.draft_contract(terms(birth="2005-01-10", start="2025-09-01", end="2027-08-31"), "k", "cfa-1").contract_id
     c.sign(cid, D("2025-08-20"))
-    c.issue_api_key("cfa", "cfa-1", "last in the log: an event no projection reads")
+    c.keys.issue("cfa", "cfa-1", "last in the log: an event no projection reads")
     last = c.recorder.max_notification_id()
     translated: list[str] = []
 
@@ -33,7 +33,7 @@ def test_events_of_kinds_the_projection_does_not_read_are_not_decoded_but_are_re
 def test_the_wage_and_funding_views_follow_to_the_end_of_the_log_past_events_they_do_not_read(ledger: Ledger) -> None:
     c = ledger.contracts
     cid = c.draft_contract(terms(birth="2005-01-10", start="2025-09-01", end="2027-08-31"), "k", "cfa-1").contract_id
-    c.issue_api_key("cfa", "cfa-1", "not read by the views")
+    c.keys.issue("cfa", "cfa-1", "not read by the views")
     ledger.sync()
     last = c.recorder.max_notification_id()
     assert ledger.wage_runner.projection.position() == last

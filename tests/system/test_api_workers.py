@@ -38,7 +38,7 @@ def served(postgres_schema: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
     ledger = bootstrap(Settings(database_url=url))
     try:
         cid = running(ledger, "k1", terms(birth="2008-03-15"))
-        key = ledger.contracts.issue_api_key("cfa", "cfa-1", "CFA").token
+        key = ledger.contracts.keys.issue("cfa", "cfa-1", "CFA").token
     finally:
         ledger.close()
     metrics = tmp_path / "metrics"

@@ -38,11 +38,11 @@ def accepted(ledger: Ledger, key: str, t: dict[str, Any], signed: str = "2025-08
 
 
 def test_the_projection_keeps_each_contracts_funding_and_a_history_of_its_changes(ledger: Ledger) -> None:
-    assert ledger.contracts.record_npec(BTS, "0843", Decimal(7000), D("2024-01-01"), "illustrative")
+    assert ledger.contracts.funding.record_npec(BTS, "0843", Decimal(7000), D("2024-01-01"), "illustrative")
     cid = accepted(ledger, "a", bts())
     ledger.sync()
     state = ledger.funding_view.state(str(cid))
-    assert state == funding_json(ledger.contracts.contract_funding(cid))
+    assert state == funding_json(ledger.contracts.funding.of_contract(cid))
     assert state is not None and state["level"]["annual"] == "7000.00" and state["totals"]["contract"] == "14000.00"
     ledger.contracts.terminate(cid, D("2026-01-15"), "resignation")
     ledger.sync()
@@ -65,7 +65,9 @@ def test_an_npec_fixed_regularises_every_contract_of_its_certification_once(ledg
     other = accepted(ledger, "c", cross_border(OTHER), signed="2025-09-25")
     ledger.sync()
     assert ledger.funding_view.state(str(first))["level"]["source"] == "forfait"  # type: ignore[index]
-    assert ledger.contracts.fix_npec(BTS, Decimal(7400), D("2025-09-01"), D("2026-05-15"), "décret (illustrative)")
+    assert ledger.contracts.funding.fix_npec(
+        BTS, Decimal(7400), D("2025-09-01"), D("2026-05-15"), "décret (illustrative)"
+    )
     ledger.sync()
     for cid in (first, second):
         state = ledger.funding_view.state(str(cid))
@@ -76,7 +78,7 @@ def test_an_npec_fixed_regularises_every_contract_of_its_certification_once(ledg
 
 
 def test_the_cfa_forecast_sums_the_payments_of_its_contracts_per_month(ledger: Ledger) -> None:
-    ledger.contracts.record_npec(BTS, "0843", Decimal(7000), D("2024-01-01"), "illustrative")
+    ledger.contracts.funding.record_npec(BTS, "0843", Decimal(7000), D("2024-01-01"), "illustrative")
     for key in ("a", "b", "c"):
         accepted(ledger, key, bts())
     ledger.sync()
@@ -89,10 +91,10 @@ def test_the_cfa_forecast_sums_the_payments_of_its_contracts_per_month(ledger: L
 
 
 def test_a_rebuild_from_zero_gives_the_same_funding(ledger: Ledger) -> None:
-    ledger.contracts.record_npec(BTS, "0843", Decimal(7000), D("2024-01-01"), "illustrative")
+    ledger.contracts.funding.record_npec(BTS, "0843", Decimal(7000), D("2024-01-01"), "illustrative")
     ids = [accepted(ledger, k, bts()) for k in ("a", "b")]
     ledger.contracts.terminate(ids[0], D("2026-01-15"), "resignation")
-    ledger.contracts.record_npec(BTS, "0843", Decimal(7500), D("2025-06-01"), "revised (illustrative)")
+    ledger.contracts.funding.record_npec(BTS, "0843", Decimal(7500), D("2025-06-01"), "revised (illustrative)")
     ledger.sync()
     before = [(ledger.funding_view.state(str(c)), ledger.funding_view.history(str(c))) for c in ids]
     assert before[1][0]["level"]["annual"] == "7500.00"  # type: ignore[index]
@@ -109,8 +111,8 @@ def test_a_signature_gives_the_funding_computed_from_scratch_on_either_side_of_e
     # signatures just before, on and after each breakpoint (schedule of 1 Jul 2025, cross-border from
     # 1 Sep 2025, an NPEC and a decree fixing one) must give what the engine computes from the events.
     c = ledger.contracts
-    c.record_npec(BTS, "0843", Decimal(7000), D("2025-03-01"), "illustrative")
-    c.fix_npec(OTHER, Decimal(7400), D("2025-09-01"), D("2025-09-10"), "décret (illustrative)")
+    c.funding.record_npec(BTS, "0843", Decimal(7000), D("2025-03-01"), "illustrative")
+    c.funding.fix_npec(OTHER, Decimal(7400), D("2025-09-01"), D("2025-09-10"), "décret (illustrative)")
     cases: list[tuple[dict[str, Any], str]] = []
     for start, signatures in (
         ("2025-07-01", ("2025-06-30", "2025-07-01", "2025-06-01")),
@@ -132,5 +134,5 @@ def test_a_signature_gives_the_funding_computed_from_scratch_on_either_side_of_e
     ledger.sync()
     for cid in ids:
         state = ledger.funding_view.state(str(cid))
-        assert state == funding_json(c.contract_funding(cid)), cid
+        assert state == funding_json(c.funding.of_contract(cid)), cid
         assert state is not None and state["conclusion_provisional"] is False

@@ -34,7 +34,7 @@ def test_a_killed_rebuild_is_visible_and_running_it_again_restores_everything(po
     try:
         for i in range(CONTRACTS):
             running(ledger, f"k{i}", terms(birth="2008-03-15"))
-        key = ledger.contracts.issue_api_key("cfa", "cfa-1", "CFA").token
+        key = ledger.contracts.keys.issue("cfa", "cfa-1", "CFA").token
         ledger.sync()
         auth = {"Authorization": f"Bearer {key}"}
         client = TestClient(create_app(ledger=ledger))
@@ -98,7 +98,7 @@ def test_a_second_rebuild_is_refused_while_one_runs_and_the_worker_restarts_a_ki
     try:
         for i in range(CONTRACTS):
             running(ledger, f"k{i}", terms(birth="2008-03-15"))
-        key = ledger.contracts.issue_api_key("cfa", "cfa-1", "CFA").token
+        key = ledger.contracts.keys.issue("cfa", "cfa-1", "CFA").token
         with rebuild_lock(Settings(database_url=url)):  # as if a rebuild were running
             refused = subprocess.run([LEDGER, "rebuild"], env=env, capture_output=True, text=True, timeout=60)
         assert refused.returncode == 1

@@ -28,8 +28,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     ledger = bootstrap(Settings(database_url=url))
     lea = running(ledger, "lea", terms(birth="2008-03-15"))
     keys = {
-        "cfa": ledger.contracts.issue_api_key("cfa", "cfa-1", "CFA").token,
-        "employer": ledger.contracts.issue_api_key("employer", EMPLOYER_SIRET, "Boulangerie").token,
+        "cfa": ledger.contracts.keys.issue("cfa", "cfa-1", "CFA").token,
+        "employer": ledger.contracts.keys.issue("employer", EMPLOYER_SIRET, "Boulangerie").token,
     }
     ledger.close()
     with serving(url) as base:

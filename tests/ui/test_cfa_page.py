@@ -41,8 +41,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     )
     other = ledger.contracts.draft_contract(terms(apprentice__last_name="Autre"), "other", "cfa-2").contract_id
     keys = {
-        "a": ledger.contracts.issue_api_key("cfa", "cfa-1", "A").token,
-        "b": ledger.contracts.issue_api_key("cfa", "cfa-2", "B").token,
+        "a": ledger.contracts.keys.issue("cfa", "cfa-1", "A").token,
+        "b": ledger.contracts.keys.issue("cfa", "cfa-2", "B").token,
     }
     schedule = ledger.contracts.wage_schedule(lea)
     ledger.close()

@@ -113,7 +113,7 @@ def make_dispatcher(clock: Clock) -> Iterator[Callable[[Ledger], Dispatcher]]:
 
 
 def subscribe(ledger: Ledger, url: str, types: list[str] | None = None, siret: str = SIRET) -> Any:
-    subscription, _ = ledger.contracts.subscribe(Owner("employer", siret), url, types or ["*"], "payroll")
+    subscription, _ = ledger.contracts.webhooks.subscribe(Owner("employer", siret), url, types or ["*"], "payroll")
     return subscription
 
 

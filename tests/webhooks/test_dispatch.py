@@ -141,7 +141,7 @@ def test_a_410_disables_the_subscription_and_a_redirect_is_not_followed(
     subscribe(ledger, moved.url)
     signed_contract(ledger)
     make_dispatcher(ledger).run_once()
-    assert ledger.contracts.subscription(gone_subscription.id).status == "disabled"
+    assert ledger.contracts.webhooks.get(gone_subscription.id).status == "disabled"
     assert elsewhere.received == [] and len(moved.received) == 1
     ledger.sync()
     assert ledger.outbox_view.subscription(str(gone_subscription.id)).status == "disabled"  # type: ignore[union-attr]
@@ -163,7 +163,7 @@ def test_after_the_last_attempt_the_delivery_fails_and_the_endpoint_is_disabled(
     assert sum(RETRY_DELAYS, timedelta()) > timedelta(days=3)  # several days in total
     (delivery,) = ledger.outbox_view.deliveries([str(subscription.id)])
     assert delivery["status"] == "failed"
-    assert ledger.contracts.subscription(subscription.id).status == "disabled"
+    assert ledger.contracts.webhooks.get(subscription.id).status == "disabled"
 
 
 def test_a_new_minimum_wage_is_sent_with_its_amount_month_and_reason(
@@ -190,7 +190,7 @@ def test_a_rotated_secret_signs_alongside_the_old_one_for_a_day(
     receiver = receivers()
     subscription = subscribe(ledger, receiver.url)
     old = subscription.secret
-    new = ledger.contracts.rotate_webhook_secret(subscription.id)
+    new = ledger.contracts.webhooks.rotate_secret(subscription.id)
     signed_contract(ledger)
     make_dispatcher(ledger).run_once()
     (request,) = receiver.received
