@@ -145,10 +145,10 @@ def run(
             half += 1
         t_save, _ = timed(lambda: save_events(ledger, events[:half]))
         date1, hourly1, act1 = SMIC_REVALUATIONS[0]
-        assert ledger.contracts.record_smic_revaluation(date1, hourly1, monthly_smic(hourly1), act1)
+        assert ledger.contracts.reference.record_smic_revaluation(date1, hourly1, monthly_smic(hourly1), act1)
         t2, _ = timed(lambda: save_events(ledger, events[half:]))
         date2, hourly2, act2 = SMIC_REVALUATIONS[1]
-        assert ledger.contracts.record_smic_revaluation(date2, hourly2, monthly_smic(hourly2), act2)
+        assert ledger.contracts.reference.record_smic_revaluation(date2, hourly2, monthly_smic(hourly2), act2)
         t_save += t2
         notifications = ledger.contracts.recorder.max_notification_id() or 0
         print(

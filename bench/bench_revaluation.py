@@ -126,7 +126,7 @@ class Split:
 def revalue(ledger: Ledger) -> tuple[float, dict[str, float], int]:
     """Record the revaluation, then catch the wage projection up: seconds, split, history entries written."""
     before = ledger.wage_view.count_history()
-    assert ledger.contracts.record_smic_revaluation(REVALUED_ON, HOURLY, MONTHLY, "bench")
+    assert ledger.contracts.reference.record_smic_revaluation(REVALUED_ON, HOURLY, MONTHLY, "bench")
     split = Split()
     view = ledger.wage_view
     with (

@@ -143,13 +143,13 @@ def phase_revalue(settings: Settings) -> None:
         ledger.sync()
         # The first month from November 2026 with no revaluation yet, so that the phase can be run again on
         # the same data (each run records one more revaluation, a cent higher).
-        taken = {e["effective_date"] for e in ledger.contracts.reference_data().smic_entries}
+        taken = {e["effective_date"] for e in ledger.contracts.reference.data().smic_entries}
         day = date(2026, 11, 1)
         while day in taken:
             day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
         hourly = Decimal("12.40") + Decimal(sum(d >= date(2026, 11, 1) for d in taken)) / 100
         t0 = time.perf_counter()
-        assert ledger.contracts.record_smic_revaluation(day, hourly, monthly_smic(hourly), "bench")
+        assert ledger.contracts.reference.record_smic_revaluation(day, hourly, monthly_smic(hourly), "bench")
         notes = ledger.wage_runner.catch_up()
         elapsed = time.perf_counter() - t0
         sample = ledger.wage_view.contract(seeded()["ids"][0])

@@ -57,7 +57,9 @@ def revalue(url: str) -> None:
     ledger = bootstrap(Settings(database_url=url))
     try:
         hourly = Decimal("12.40")
-        assert ledger.contracts.record_smic_revaluation(date(2026, 11, 1), hourly, monthly_smic(hourly), "bench")
+        assert ledger.contracts.reference.record_smic_revaluation(
+            date(2026, 11, 1), hourly, monthly_smic(hourly), "bench"
+        )
         ledger.sync()
     finally:
         ledger.close()

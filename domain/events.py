@@ -52,6 +52,12 @@ def event_type(domain_event: object) -> str:
     return type(domain_event).__name__
 
 
+def recorded_timestamp(domain_event: object) -> datetime:
+    """When the event was recorded: the library stamps every event with a UTC timestamp."""
+    stamp: datetime = getattr(domain_event, "timestamp")  # noqa: B009 (not on the library's event protocol)
+    return stamp
+
+
 def event_payload(domain_event: object) -> dict[str, Any]:
     """The event's own fields in their public names and JSON form, without the library metadata."""
     return public_payload({k: jsonable(v) for k, v in vars(domain_event).items() if k not in _METADATA})

@@ -19,25 +19,22 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Recording
 from eventsourcing.postgres import PostgresDatastore
 
-from domain import law
 from domain.clock import DueEvent, due_events
 from domain.contract import Contract
 from domain.drafting import contract_id_for
-from domain.events import event_json, event_payload, event_type
-from domain.funding.reference import FUNDING_REFERENCE_ID, FundingReference
+from domain.events import event_json, event_payload, event_type, recorded_timestamp
 from domain.personal_data import is_erased
-from domain.reference_data import REFERENCE_DATA_ID, ReferenceData
 from domain.roster import MasterRoster, roster_id_for
 from domain.terms import ContractTerms, has_control_characters, parse_terms
 from domain.wage.engine import Schedule, compute_schedule, schedule_json
 from domain.wage.facts import WAGE_FACT_EVENTS, wage_facts
-from domain.wage.reference import WageReference
 from ledger.access import ApiKeys, UiSessions
 from ledger.current_reads import CurrentReads
 from ledger.errors import ConcurrentChange, ContractNotFound, IdempotencyKeyReused, InvalidRequest, VersionConflict
 from ledger.funding import FundingUseCases
 from ledger.lru import LruCache, PickledLru
 from ledger.personal_data import DataKeys, KeyWritingRecorder, PersonalDataMapper, SQLDataKeys
+from ledger.reference_data import ReferenceDataUseCases
 from ledger.webhook_subscriptions import WebhookSubscriptions
 from store.persistence import BaseApplication, find_aggregate
 
@@ -60,12 +57,11 @@ class DraftResult:
 
 
 class Contracts(CurrentReads, BaseApplication):
-    """The contracts' use cases; the other use cases on the same store are its parts (`keys`, `sessions`,
-    `webhooks`, `funding`), each a class of its own module, sharing its store and its transactions."""
+    """The contracts' use cases; the other use cases on the same store are its parts (`reference`, `funding`,
+    `keys`, `sessions`, `webhooks`), each a class of its own module, sharing its store."""
 
     # No snapshots of contracts: a snapshot would copy the apprentice's name and birth date outside the sealed
     # events, out of reach of erasure; a contract has tens of events and loads fast without.
-    _reference_cache: tuple[int, WageReference] | None = None  # (reference data version, its series)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,6 +78,7 @@ class Contracts(CurrentReads, BaseApplication):
         self.sessions = UiSessions(self, self.keys)
         self.webhooks = WebhookSubscriptions(self)
         self.funding = FundingUseCases(self)
+        self.reference = ReferenceDataUseCases(self)
 
     # -- drafting -----------------------------------------------------------------------------------
     def draft_contract(
@@ -211,7 +208,7 @@ class Contracts(CurrentReads, BaseApplication):
             if not recorded:
                 return []
             try:
-                self._save(*self._follow_rosters(contract, master_before), contract)
+                self.save_or_conflict(*self._follow_rosters(contract, master_before), contract)
             except ConcurrentChange:
                 continue
             return recorded
@@ -276,7 +273,7 @@ class Contracts(CurrentReads, BaseApplication):
             terms, events = self._current_wage_facts(contract_id)
         else:
             terms, events = self.contract_history(contract_id, WAGE_FACT_EVENTS, as_of)
-        return compute_schedule(wage_facts(terms, events), self._wage_reference(as_of))
+        return compute_schedule(wage_facts(terms, events), self.reference.as_of(as_of))
 
     def _current_wage_facts(self, contract_id: UUID, version: int | None = None) -> Facts:
         """The drafted terms and the wage facts recorded since: from the cache when `version` is known."""
@@ -307,9 +304,7 @@ class Contracts(CurrentReads, BaseApplication):
     def current_months_json(self, contract: Contract) -> bytes:
         """`current_months` as JSON, computed once per (contract version, reference version): reads repeat far
         more often than anything changes a contract or the SMIC."""
-        self.current_wage_reference()  # brings the reference cache up to date: its version is in the key
-        assert self._reference_cache is not None
-        reference_version, reference = self._reference_cache
+        reference_version, reference = self.reference.current_versioned()  # its version is in the key
         key = (contract.id, contract.version, reference_version)
         months = self._months_cache.get(key)
         if months is None:
@@ -321,94 +316,15 @@ class Contracts(CurrentReads, BaseApplication):
 
     def contract_history(self, contract_id: UUID, kinds: frozenset[str], as_of: datetime | None = None) -> Facts:
         """The drafted terms and the later events of the given kinds (interfaces §3 form), as known at `as_of`."""
-        events = [e for e in self.events.get(contract_id) if as_of is None or _timestamp(e) <= as_of]
+        events = [e for e in self.events.get(contract_id) if as_of is None or recorded_timestamp(e) <= as_of]
         if not events or event_type(events[0]) != "Drafted":
             when = f" at {as_of.isoformat()}" if as_of is not None else ""
             raise ContractNotFound(f"no contract {contract_id}{when}", field="contract_id")
         terms = parse_terms(event_payload(events[0])["terms"])
         return terms, [event_json(e) for e in events[1:] if event_type(e) in kinds]
 
-    def current_wage_reference(self) -> WageReference:
-        """The reference series now, rebuilt only when a revaluation was recorded since the last call."""
-        cached = self._reference_cache
-        if cached is not None and cached[0] == self.current_version(REFERENCE_DATA_ID):
-            return cached[1]
-        data = self.find_current(REFERENCE_DATA_ID) or self.reference_data()
-        reference = data.wage_reference()
-        self._reference_cache = (data.version, reference)
-        return reference
-
-    def _wage_reference(self, as_of: datetime | None) -> WageReference:
-        if as_of is None:
-            return self.current_wage_reference()
-        known = [e for e in self.events.get(REFERENCE_DATA_ID) if _timestamp(e) <= as_of]
-        if not known:
-            return WageReference.seed()  # before the store's first start, the seeds were the reference
-        data: Any = self.repository.get(REFERENCE_DATA_ID, version=known[-1].originator_version)
-        return data.wage_reference()
-
     def master_roster(self, master_id: str) -> MasterRoster:
         return self._roster(master_id)
-
-    # -- reference data -------------------------------------------------------------------------------
-    def seed_reference_data(self) -> bool:
-        """Record the `domain.law` seeds once (wage and funding references); True if this call did it."""
-        seeded = False
-        for aggregate_id, seed in (
-            (REFERENCE_DATA_ID, ReferenceData.seed),
-            (FUNDING_REFERENCE_ID, FundingReference.seed),
-        ):
-            if self._exists(aggregate_id):
-                continue
-            try:
-                self.save(seed())
-                seeded = True
-            except IntegrityError:  # another process seeded it at the same moment: same seeds, nothing to do
-                pass
-        data = self.find_reference_data()
-        for smic, territory in data.missing_seeds() if data is not None else ():
-            # A store seeded before a territory's series existed gets that series' seeds as revaluations.
-            seeded |= self._record_smic(smic.effective_date, smic.hourly, smic.monthly, smic.act, territory)
-        return seeded
-
-    def _exists(self, aggregate_id: UUID) -> bool:
-        return next(self.events.get(aggregate_id, limit=1), None) is not None
-
-    def find_reference_data(self) -> ReferenceData | None:
-        """The reference data, or None before the first seeding (no write)."""
-        return find_aggregate(self, REFERENCE_DATA_ID, ReferenceData)
-
-    def reference_data(self) -> ReferenceData:
-        """The reference data, seeded first if this store has none yet."""
-        data = self.find_reference_data()
-        if data is None:
-            self.seed_reference_data()
-            data = self.find_reference_data()
-        assert data is not None
-        return data
-
-    def record_smic_revaluation(
-        self, effective_date: date, hourly: Decimal, monthly: Decimal, act: str, territory: str = law.METROPOLE
-    ) -> bool:
-        """Record a SMIC revaluation of a territory; False if exactly that revaluation was already recorded."""
-        return self._record_smic(effective_date, hourly, monthly, act, territory)
-
-    def _record_smic(self, effective_date: date, hourly: Decimal, monthly: Decimal, act: str, territory: str) -> bool:
-        data = self.reference_data()
-        recorded = data.revalue_smic(effective_date, hourly, monthly, act, territory)
-        if recorded:
-            try:
-                self._save(data)
-            except IntegrityError:  # another process recorded the same seed at the same moment
-                return False
-        return recorded
-
-    def record_lu_cote(self, effective_date: date, cote: Decimal, source: str) -> bool:
-        data = self.reference_data()
-        recorded = data.record_lu_cote(effective_date, cote, source)
-        if recorded:
-            self._save(data)
-        return recorded
 
     # -- plumbing -------------------------------------------------------------------------------------
     def construct_mapper(self) -> Mapper[UUID]:
@@ -447,7 +363,7 @@ class Contracts(CurrentReads, BaseApplication):
         facts = self._facts_after(contract)
         months = self._check_computable(contract, facts)
         rosters = self._follow_rosters(contract, master_before)
-        recordings = self._save(*rosters, contract)
+        recordings = self.save_or_conflict(*rosters, contract)
         if facts is None and not erasing:  # no wage fact among the new events: the facts carry over
             facts = self._facts_cache.get((contract.id, version_before))
         self._remember_saved_contract(recordings, contract, facts, months)
@@ -472,13 +388,10 @@ class Contracts(CurrentReads, BaseApplication):
         """
         # The reference as last known, without asking the store: the check is about computability, and the months
         # are cached under that reference's version (a newer one makes the next read recompute them).
-        if self._reference_cache is None:
-            self.current_wage_reference()
-        assert self._reference_cache is not None
-        reference = self._reference_cache[1]
+        reference_version, reference = self.reference.last_known()
         if facts is None:
             before = contract.version - len(contract.pending_events)
-            return self._months_cache.get((contract.id, before, self._reference_cache[0]))
+            return self._months_cache.get((contract.id, before, reference_version))
         return months_json(schedule_json(compute_schedule(wage_facts(*facts), reference)))  # or NotComputable
 
     def _remember_saved_contract(
@@ -489,8 +402,8 @@ class Contracts(CurrentReads, BaseApplication):
         months: bytes | None,
     ) -> None:
         """What was checked before saving serves the next reads: no fetch, no recomputation."""
-        if months is not None and self._reference_cache is not None:
-            self._months_cache.put((contract.id, contract.version, self._reference_cache[0]), months)
+        if months is not None:  # computed under the reference last known (`_check_computable`)
+            self._months_cache.put((contract.id, contract.version, self.reference.last_known()[0]), months)
         if facts is not None:
             self._facts_cache.put((contract.id, contract.version), facts)
         self.remember_saved(recordings, contract)
@@ -525,7 +438,7 @@ class Contracts(CurrentReads, BaseApplication):
                 roster(master).extend(cid, previous_end + timedelta(days=1), getattr(e, "new_end_date"))  # noqa: B009
         return [r for r in rosters.values() if r.pending_events]
 
-    def _save(self, *aggregates: Aggregate) -> list[Recording[UUID]]:
+    def save_or_conflict(self, *aggregates: Aggregate) -> list[Recording[UUID]]:
         try:
             return self.save(*aggregates)
         except IntegrityError:
@@ -533,14 +446,8 @@ class Contracts(CurrentReads, BaseApplication):
             raise ConcurrentChange(f"{names} changed meanwhile; nothing was recorded, reload and retry") from None
 
 
-def _timestamp(domain_event: object) -> datetime:
-    """When the event was recorded: the library stamps every event with a UTC timestamp."""
-    stamp: datetime = getattr(domain_event, "timestamp")  # noqa: B009 (not on the library's event protocol)
-    return stamp
-
-
 def _recorded_at(domain_event: object) -> str:
-    return _timestamp(domain_event).isoformat()
+    return recorded_timestamp(domain_event).isoformat()
 
 
 def _checked_key(key: str) -> str:

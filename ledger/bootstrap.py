@@ -52,7 +52,7 @@ def resolved_env(settings: Settings | None, env_overrides: Mapping[str, str] | N
 def contracts_on(env: Mapping[str, str]) -> Contracts:
     """The application on this store, its tables created and its reference data seeded (`schema_lock` held)."""
     app = Contracts(env=dict(env))
-    app.seed_reference_data()
+    app.reference.seed()
     return app
 
 

@@ -78,7 +78,7 @@ def import_contract(
     if existing is None:
         if dry_run:
             draft = Contract.draft(terms, f"{cfa_id}/{key}", cfa_id)
-            compute_schedule(wage_facts(terms, []), contracts.current_wage_reference())  # or NotComputable
+            compute_schedule(wage_facts(terms, []), contracts.reference.current())  # or NotComputable
             if terms.master is not None:  # the master's limit as recorded (not counting the file's rows)
                 contracts.master_roster(terms.master.id).admit(str(draft.id), terms.start_date, terms.end_date)
             return CREATED, draft.id
@@ -105,7 +105,7 @@ def _try_correction(contracts: Contracts, existing: Contract, terms: ContractTer
     copy = contracts.get_contract(existing.id)  # this caller's own copy: the shared read copy is never changed
     copy.correct_terms(terms, IMPORT_REASON)
     pending = [event_json(e) for e in copy.collect_events() if event_type(e) in WAGE_FACT_EVENTS]
-    compute_schedule(wage_facts(drafted, recorded + pending), contracts.current_wage_reference())
+    compute_schedule(wage_facts(drafted, recorded + pending), contracts.reference.current())
 
 
 # -- a whole file ------------------------------------------------------------------------------------------

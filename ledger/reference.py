@@ -42,7 +42,7 @@ def _from_store(create: bool, settings: Settings | None, read: Callable[[Contrac
 
 def reference_from_store(create: bool = False, settings: Settings | None = None) -> WageReference | None:
     def read(app: Contracts) -> WageReference | None:
-        data = app.find_reference_data()
+        data = app.reference.find()
         return None if data is None else data.wage_reference()
 
     return _from_store(create, settings, read)

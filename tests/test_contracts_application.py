@@ -175,7 +175,7 @@ def test_reference_data_is_seeded_once_and_a_revaluation_is_a_command(
     make_app: Callable[[], Contracts], backend: dict[str, str]
 ) -> None:
     app = make_app()
-    assert app.seed_reference_data() is False  # bootstrap already did
+    assert app.reference.seed() is False  # bootstrap already did
     other = make_app() if shares_store(backend) else app  # a second start on the same store
     seeded = [
         n
@@ -184,16 +184,18 @@ def test_reference_data_is_seeded_once_and_a_revaluation_is_a_command(
     ]
     assert len(seeded) == 1
     hourly = Decimal("12.50")
-    assert other.record_smic_revaluation(D("2027-01-01"), hourly, monthly_smic(hourly), "Décret test") is True
-    assert other.record_smic_revaluation(D("2027-01-01"), hourly, monthly_smic(hourly), "Décret test") is False
+    assert other.reference.record_smic_revaluation(D("2027-01-01"), hourly, monthly_smic(hourly), "Décret test") is True
+    assert (
+        other.reference.record_smic_revaluation(D("2027-01-01"), hourly, monthly_smic(hourly), "Décret test") is False
+    )
     with pytest.raises(ReferenceDataError) as info:
-        other.record_smic_revaluation(D("2027-01-01"), Decimal("12.60"), monthly_smic(Decimal("12.60")), "x")
+        other.reference.record_smic_revaluation(D("2027-01-01"), Decimal("12.60"), monthly_smic(Decimal("12.60")), "x")
     assert info.value.field == "effective_date"
     with pytest.raises(ReferenceDataError) as info:
-        other.record_smic_revaluation(D("2027-06-01"), hourly, Decimal("1895.84"), "x")
+        other.reference.record_smic_revaluation(D("2027-06-01"), hourly, Decimal("1895.84"), "x")
     assert (info.value.field, info.value.rule) == ("monthly", "L3242-1")
     restarted = make_app() if shares_store(backend) else other
-    last = restarted.reference_data().smic_history()[-1]
+    last = restarted.reference.data().smic_history()[-1]
     assert (last.effective_date, last.hourly, last.monthly) == (D("2027-01-01"), hourly, Decimal("1895.83"))
 
 
@@ -226,7 +228,7 @@ def test_a_revaluation_recorded_by_another_process_reaches_the_cached_reference(
     cid = reader.draft_contract(terms(), "k").contract_id
     before = {m.key: m.amount for m in reader.wage_schedule(cid).months}  # fills the reader's cache
     hourly = Decimal("12.50")
-    assert admin.record_smic_revaluation(date(2026, 9, 1), hourly, monthly_smic(hourly), "hypothetical")
+    assert admin.reference.record_smic_revaluation(date(2026, 9, 1), hourly, monthly_smic(hourly), "hypothetical")
     after = {m.key: m.amount for m in reader.wage_schedule(cid).months}
     assert before["2026-08"] == after["2026-08"] and after["2026-09"] > before["2026-09"]
 
@@ -247,5 +249,5 @@ def test_the_cached_months_follow_a_new_event_and_a_revaluation_from_another_pro
     writer.change_smc(cid, date(2026, 9, 1), Decimal("2000.00"))
     assert september_2026() == "1220.00"  # 61 % × 2 000.00: the new version is not served from the cache
     hourly = Decimal("14.00")
-    writer.record_smic_revaluation(date(2026, 9, 1), hourly, monthly_smic(hourly), "hypothetical")
+    writer.reference.record_smic_revaluation(date(2026, 9, 1), hourly, monthly_smic(hourly), "hypothetical")
     assert september_2026() == "1295.23"  # 61 % × 2 123.33 (14.00 × 35 × 52 / 12): the new reference too

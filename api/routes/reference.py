@@ -37,7 +37,7 @@ AdminResponses = problem_responses(401, 403, 413, 422)
     summary="Every SMIC value and Luxembourg cote recorded, oldest first",
 )
 def reference(ledger: LedgerDep, _: PrincipalDep) -> dict[str, Any]:
-    data = ledger.contracts.reference_data()
+    data = ledger.contracts.reference.data()
     funding = ledger.contracts.funding.reference()
     return {
         "smic": [jsonable(asdict(s)) for s in data.smic_history()],
@@ -71,7 +71,8 @@ def revalue_smic(response: Response, ledger: LedgerDep, _: AdminDep, body: SmicR
     hourly = parse_money(body.hourly, "hourly")
     monthly = parse_money(body.monthly, "monthly") if body.monthly is not None else monthly_smic(hourly)
     return _answer(
-        response, ledger.contracts.record_smic_revaluation(effective, hourly, monthly, body.act, body.territory)
+        response,
+        ledger.contracts.reference.record_smic_revaluation(effective, hourly, monthly, body.act, body.territory),
     )
 
 
@@ -85,7 +86,7 @@ def revalue_smic(response: Response, ledger: LedgerDep, _: AdminDep, body: SmicR
 def record_cote(response: Response, ledger: LedgerDep, _: AdminDep, body: LuxembourgCoteIn) -> dict[str, bool]:
     effective = parse_date(body.effective_date, "effective_date")
     cote = parse_money(body.cote, "cote")
-    return _answer(response, ledger.contracts.record_lu_cote(effective, cote, body.source))
+    return _answer(response, ledger.contracts.reference.record_lu_cote(effective, cote, body.source))
 
 
 @router.post(

@@ -34,5 +34,5 @@ def simulate_schedule(ledger: LedgerDep, _: PrincipalDep, case: SimulationIn) ->
                 continue  # an unknown or missing type: the domain names it (`events[i].type`)
             path = ".".join(str(p) for p in first.get("loc", ())[1:])  # after the event's type
             raise InvalidRequest(f"events[{i}].{path}: {first['msg']}", field=f"events[{i}].{path}") from None
-    schedule, warnings = schedule_for(case.terms.as_terms(), case.events, ledger.contracts.current_wage_reference())
+    schedule, warnings = schedule_for(case.terms.as_terms(), case.events, ledger.contracts.reference.current())
     return {"id": "simulation", "months": schedule_json(schedule), "warnings": warnings}

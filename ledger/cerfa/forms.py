@@ -77,7 +77,7 @@ class FormDraft:
 def draft_from_form(app: Contracts, data: bytes, cfa_id: str | None) -> FormDraft:
     """Draft (and sign, when the form is concluded) the contract of a filled form, with its pay table, in one
     save. The form's content is the idempotency key: the same file again drafts nothing new."""
-    case = read_case(data, app.current_wage_reference())
+    case = read_case(data, app.reference.current())
     if case.reading.blocking:
         raise FormIncomplete(case.reading.blocking)
     reading, digest = case.reading, hashlib.sha256(data).hexdigest()

@@ -37,7 +37,9 @@ def test_a_dump_restored_into_a_fresh_database_and_rebuilt_gives_the_same_wages(
         running(ledger, k, terms(birth=b)) for k, b in (("a", "2008-03-15"), ("b", "2005-06-01"), ("c", "2000-11-20"))
     ]
     ledger.contracts.terminate(ids[0], date(2026, 1, 15), "resignation")
-    ledger.contracts.record_smic_revaluation(date(2026, 9, 1), Decimal("12.50"), Decimal("1895.83"), "hypothetical")
+    ledger.contracts.reference.record_smic_revaluation(
+        date(2026, 9, 1), Decimal("12.50"), Decimal("1895.83"), "hypothetical"
+    )
     before = {c: ([(m.key, m.amount) for m in ledger.contracts.wage_schedule(c).months]) for c in ids}
     ledger.sync()
     views_before = {c: ledger.wage_view.history(str(c)) for c in ids}

@@ -19,7 +19,9 @@ def test_a_mayotte_revaluation_moves_mayotte_contracts_only(ledger: Ledger) -> N
     written_at = "SELECT updated_at FROM {schema}wage_contracts WHERE contract_id = ?"
     paris_written = ledger.wage_view.query(written_at, (str(paris),))
     hourly = Decimal("9.80")
-    assert ledger.contracts.record_smic_revaluation(D("2027-01-01"), hourly, monthly_smic(hourly), "test", "mayotte")
+    assert ledger.contracts.reference.record_smic_revaluation(
+        D("2027-01-01"), hourly, monthly_smic(hourly), "test", "mayotte"
+    )
     ledger.sync()
     assert months(ledger, mayotte)["2027-01"] == "758.03"  # 51 % × 1 486,33 € (9,80 × 35 × 52 / 12)
     assert months(ledger, mayotte)["2026-12"] == "739.46"  # before its effective date: unchanged
@@ -31,7 +33,7 @@ def test_a_mayotte_revaluation_moves_mayotte_contracts_only(ledger: Ledger) -> N
 
 def test_the_seed_holds_mayottes_series_and_an_older_seed_reports_it_missing(ledger: Ledger) -> None:
     app = ledger.contracts
-    data = app.reference_data()
+    data = app.reference.data()
     assert [s.monthly for s in data.smic_history(law.MAYOTTE)] == [s.monthly for s in law.SMIC_MAYOTTE_SEED]
     # An old seed (metropolitan only) replays with no Mayotte series; the start records the missing seeds.
     old = ReferenceData.seed(smic_mayotte=())

@@ -53,7 +53,7 @@ def test_a_revaluation_by_plans_reads_and_records_what_the_engine_gives(
 
     with monkeypatch.context() as m:
         m.setattr("projections.wage.projection.recompute", no_engine)
-        assert ledger.contracts.record_smic_revaluation(*SMIC_2027)
+        assert ledger.contracts.reference.record_smic_revaluation(*SMIC_2027)
         ledger.sync()
     by_plans = readings(ledger, ids)
     for cid in ids:
@@ -72,7 +72,7 @@ def test_a_revaluation_by_plans_reads_and_records_what_the_engine_gives(
 def test_a_contracts_own_event_after_a_revaluation_writes_its_months_with_the_new_smic(ledger: Ledger) -> None:
     cid = running(ledger, "q", terms(birth="2006-05-10", start="2025-09-01", end="2027-08-31"))
     ledger.sync()
-    assert ledger.contracts.record_smic_revaluation(*SMIC_2027)
+    assert ledger.contracts.reference.record_smic_revaluation(*SMIC_2027)
     ledger.sync()
     stored = ledger.wage_view.query("SELECT schedule FROM {schema}wage_contracts WHERE contract_id = ?", (str(cid),))
     expected = schedule_json(ledger.contracts.wage_schedule(cid))

@@ -54,8 +54,8 @@ def every_kind(ledger: Ledger) -> None:
     c.terminate(d, date(2026, 1, 15), "resignation")
     c.erase_personal_data(d)
     tick(ledger, date(2027, 3, 1))  # age brackets and contract years
-    c.record_smic_revaluation(date(2026, 9, 1), Decimal("12.50"), Decimal("1895.83"), "hypothetical")
-    c.record_lu_cote(date(2026, 10, 1), Decimal("1000.00"), "STATEC")
+    c.reference.record_smic_revaluation(date(2026, 9, 1), Decimal("12.50"), Decimal("1895.83"), "hypothetical")
+    c.reference.record_lu_cote(date(2026, 10, 1), Decimal("1000.00"), "STATEC")
     c.funding.record_npec("RNCP12345", None, Decimal("8000"), date(2025, 1, 1), "France compétences")
     c.webhooks.subscribe(Owner("employer", "12345678900011"), "http://127.0.0.1:9/hook", ["*"], "payroll")
 

@@ -66,7 +66,7 @@ def test_a_revaluation_recomputed_in_worker_processes_writes_what_one_process_wr
     ids = thirty_running(ledger)
     ledger.sync()
     ledger.wages.processes = 2
-    assert ledger.contracts.record_smic_revaluation(*SMIC_2027)
+    assert ledger.contracts.reference.record_smic_revaluation(*SMIC_2027)
     ledger.sync()
     assert sum(submitted) == len(ids) and len(submitted) == len(ids) // CHUNK  # every contract, in the pool
     pooled = view_of(ledger, ids)
@@ -98,7 +98,7 @@ def test_a_revaluation_whose_worker_dies_writes_nothing_and_is_applied_once_on_t
     ledger.wages.processes = 2
     position = ledger.wages.position()
     before = view_of(ledger, ids)
-    assert ledger.contracts.record_smic_revaluation(*SMIC_2027)
+    assert ledger.contracts.reference.record_smic_revaluation(*SMIC_2027)
     monkeypatch.setattr("projections.wage.revaluation.ProcessPoolExecutor", DyingPool)
     with pytest.raises(BrokenProcessPool):
         ledger.wage_runner.catch_up()

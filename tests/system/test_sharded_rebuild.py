@@ -44,7 +44,9 @@ def populated(url: str) -> tuple[Ledger, list[UUID]]:
     ledger = bootstrap(Settings(database_url=url))
     ids = [running(ledger, f"k{i}", terms(birth=b)) for i, b in enumerate(BIRTHS[:4])]
     ledger.contracts.terminate(ids[0], date(2026, 1, 15), "resignation")
-    ledger.contracts.record_smic_revaluation(date(2026, 9, 1), Decimal("12.50"), Decimal("1895.83"), "hypothetical")
+    ledger.contracts.reference.record_smic_revaluation(
+        date(2026, 9, 1), Decimal("12.50"), Decimal("1895.83"), "hypothetical"
+    )
     ids += [running(ledger, f"k{i}", terms(birth=b)) for i, b in enumerate(BIRTHS[4:], start=4)]
     ledger.contracts.change_smc(ids[1], date(2026, 3, 1), Decimal("2100.00"))
     ledger.contracts.erase_personal_data(ids[2])

@@ -37,8 +37,8 @@ def test_a_smic_revaluation_recorded_once_moves_every_running_contract_from_its_
     b = running(ledger, "b", terms(birth="2004-05-10", start="2025-10-01", end="2027-09-30"))
     over = running(ledger, "c", terms(start="2025-09-01", end="2026-08-31"))  # ends before the revaluation
     ledger.sync()
-    assert ledger.contracts.record_smic_revaluation(*SMIC_2027)
-    assert not ledger.contracts.record_smic_revaluation(*SMIC_2027)  # a retry records nothing
+    assert ledger.contracts.reference.record_smic_revaluation(*SMIC_2027)
+    assert not ledger.contracts.reference.record_smic_revaluation(*SMIC_2027)  # a retry records nothing
     ledger.sync()
     for cid in (a, b):
         entries = [h for h in ledger.wage_view.history(str(cid)) if h["cause"] == "SmicRevalued"]
@@ -61,7 +61,9 @@ def test_a_revaluation_recorded_after_its_date_shows_the_arrears_month_by_month(
     cid = running(ledger, "a", terms(start="2025-09-01", end="2027-08-31"))
     ledger.sync()
     # Effective 2025-11-01, recorded now (2026): every month from November 2025 to now is owed back pay.
-    ledger.contracts.record_smic_revaluation(D("2025-11-01"), Decimal("11.95"), Decimal("1812.42"), "décret rétro")
+    ledger.contracts.reference.record_smic_revaluation(
+        D("2025-11-01"), Decimal("11.95"), Decimal("1812.42"), "décret rétro"
+    )
     ledger.sync()
     (entry,) = [h for h in ledger.wage_view.history(str(cid)) if h["cause"] == "SmicRevalued"]
     past = [m for m in entry["months"] if m["status"] == "arrears"]
@@ -117,7 +119,7 @@ def test_a_corrected_birth_date_recomputes_the_months_and_owes_the_difference(le
 def test_the_schedule_as_the_service_knew_it_before_a_revaluation(ledger: Ledger) -> None:
     cid = running(ledger, "a", terms())
     known_before = datetime.now(UTC)
-    ledger.contracts.record_smic_revaluation(*SMIC_2027)
+    ledger.contracts.reference.record_smic_revaluation(*SMIC_2027)
     ledger.contracts.change_smc(cid, D("2027-02-01"), Decimal("1900.00"))
     then = {m.key: m.amount for m in ledger.contracts.wage_schedule(cid, as_of=known_before).months}
     now = {m.key: m.amount for m in ledger.contracts.wage_schedule(cid).months}
@@ -140,7 +142,7 @@ def test_rebuilding_from_zero_gives_the_same_view(ledger: Ledger) -> None:
     a = running(ledger, "a", terms())
     b = running(ledger, "b", terms(birth="2003-02-10"))
     ledger.contracts.change_smc(b, D("2025-10-01"), Decimal("2100.00"))
-    ledger.contracts.record_smic_revaluation(*SMIC_2027)
+    ledger.contracts.reference.record_smic_revaluation(*SMIC_2027)
     ledger.sync()
     snapshot = {cid: (ledger.wage_view.contract(str(cid)), ledger.wage_view.history(str(cid))) for cid in (a, b)}
     ledger.rebuild()
@@ -158,7 +160,7 @@ def test_two_processes_following_one_store_apply_each_event_once(
         pytest.skip("an in-memory store is private to its process")
     first, second = make_ledger(), make_ledger()
     ids = [running(first, f"k{i}", terms()) for i in range(6)]
-    first.contracts.record_smic_revaluation(*SMIC_2027)
+    first.contracts.reference.record_smic_revaluation(*SMIC_2027)
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 

@@ -173,7 +173,7 @@ def test_a_new_minimum_wage_is_sent_with_its_amount_month_and_reason(
     subscription = subscribe(ledger, receiver.url, ["wage.changed"])
     cid = signed_contract(ledger)
     hourly = Decimal("12.50")
-    ledger.contracts.record_smic_revaluation(date(2026, 9, 1), hourly, Decimal("1895.83"), "hypothetical")
+    ledger.contracts.reference.record_smic_revaluation(date(2026, 9, 1), hourly, Decimal("1895.83"), "hypothetical")
     ledger.sync()  # the projections' followers: the wage view records the change the feed turns into a webhook
     make_dispatcher(ledger).run_once()
     (request,) = receiver.received
