@@ -24,6 +24,8 @@ from ledger.settings import PostgresStore, Settings, parse_database_url
 from ledger.system import Ledger
 from store.persistence import eventsourcing_env
 
+pytest_plugins = ("tests.webhook_receiver",)  # its receiver and dispatcher serve the application and API tiers
+
 BACKENDS = ("memory", "sqlite", "postgres")
 POSTGRES_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 
@@ -137,8 +139,9 @@ def ledger(make_ledger: Callable[[], Ledger]) -> Ledger:
     return make_ledger()
 
 
-# Tiers, by folder: the domain's rules, the application and its projections, the HTTP API, and the system
-# tests (real processes, a browser, a real server). `bin/test -m "not system"` is the fast inner loop.
+# Tiers, by folder: `domain` (the rules, no store), `application` (the application, its projections, the CLI
+# and the workers on the three stores), `api` (through the real app), and the system tests (`system`, `ui`: real
+# processes, a browser, a real server). `bin/test -m "not system"` is the fast inner loop.
 SYSTEM_FOLDERS = ("system", "ui")
 
 

@@ -5,7 +5,7 @@ The plan is derived from the engine's own schedule: each piece runs from one of 
 and keeps the kind of base it multiplies, its coefficient, the SMC floor and the rules that set it. Evaluating
 plans against a reference cuts the pieces at every month and every date of the series, and rounds each month
 half-up once, as the engine does: the amounts are the engine's to the cent (property-tested in
-tests/wage/test_rate_plan.py), whether the change falls on the 1st or in mid-month.
+tests/domain/wage/test_rate_plan.py), whether the change falls on the 1st or in mid-month.
 
 A contract whose rate may stop being a whole multiple of one base (the D6222-30 majoration capped at a
 percentage of the SMIC while an SMC is recorded) has no plan: its months are recomputed by the engine.

@@ -10,8 +10,8 @@ from domain.terms import parse_terms
 from ledger.cerfa.forms import read_case
 from ledger.cerfa.pdf import fill_pdf
 from tests.api.conftest import Api
-from tests.cerfa.forms import REF, SIGNED, filled, schedule_of
 from tests.contract_builders import terms
+from tests.domain.cerfa.forms import REF, SIGNED, filled, schedule_of
 
 ROUTE = "/contracts/import/cerfa"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.api.conftest import Api
-from tests.funding.test_worked_examples import BTS, bts
+from tests.domain.funding.test_worked_examples import BTS, bts
 
 NPEC = {"certification": BTS, "branch": "0843", "amount": "7000.00", "applies_from": "2024-01-01", "source": "x"}
 

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from ledger.import_columns import COLUMNS
 from ledger.tabular import XLSX_MEDIA_TYPE
 from tests.api.conftest import Api
+from tests.application.sheets.sheet_builders import csv_bytes, row, xlsx_bytes
 from tests.contract_builders import terms
-from tests.sheets.sheet_builders import csv_bytes, row, xlsx_bytes
 
 ROUTE = "/contracts/import/spreadsheet"
 COLUMN = {c.header: i for i, c in enumerate(COLUMNS)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.personal_data import ERASED_NAME
 from tests.api.conftest import Api
-from tests.personal_data.test_erasure import apprentice_terms
+from tests.application.test_erasure import apprentice_terms
 
 
 def test_the_api_erases_on_the_cfas_request_only(api: Api) -> None:

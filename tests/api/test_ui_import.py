@@ -9,9 +9,9 @@ from domain.terms import parse_terms
 from ledger.cerfa.pdf import fill_pdf
 from tests.api.conftest import Api
 from tests.api.test_ui_sessions import signed_in
-from tests.cerfa.forms import SIGNED, filled, schedule_of
+from tests.application.sheets.sheet_builders import csv_bytes, row
 from tests.contract_builders import terms
-from tests.sheets.sheet_builders import csv_bytes, row
+from tests.domain.cerfa.forms import SIGNED, filled, schedule_of
 
 
 def session(api: Api, who: str = "cfa_a") -> None:

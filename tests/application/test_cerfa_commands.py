@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from ledger.cerfa.pdf import read_pdf
-from tests.cerfa.forms import filled
 from tests.contract_builders import terms
+from tests.domain.cerfa.forms import filled
 
 LEDGER = [sys.executable, "-m", "cli.main"]
 

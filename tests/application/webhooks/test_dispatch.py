@@ -16,7 +16,7 @@ from domain.webhooks import RETRY_DELAYS, InvalidSubscription
 from ledger.system import Ledger
 from ledger.webhook_targets import check_target
 from tests.conftest import shares_store
-from tests.webhooks.conftest import Clock, Receiver, signed_contract, subscribe
+from tests.webhook_receiver import Clock, Receiver, signed_contract, subscribe
 from workers.dispatcher import Dispatcher
 
 

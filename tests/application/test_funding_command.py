@@ -13,7 +13,7 @@ from typing import Any
 
 from ledger.bootstrap import bootstrap
 from ledger.settings import Settings
-from tests.funding.test_worked_examples import BTS, bts
+from tests.domain.funding.test_worked_examples import BTS, bts
 
 LEDGER = str(Path(sys.executable).parent / "ledger")
 NPEC = {"certification": BTS, "branch": "0843", "amount": "7000", "applies_from": "2024-01-01"}

@@ -11,7 +11,7 @@ from api.main import create_app
 from ledger.system import Ledger
 from tests.api.conftest import TODAY, Api, issue_keys
 from tests.contract_builders import terms
-from tests.webhooks.conftest import WEBHOOK_SETTINGS, Receiver
+from tests.webhook_receiver import WEBHOOK_SETTINGS, Receiver
 from workers.dispatcher import Dispatcher
 
 

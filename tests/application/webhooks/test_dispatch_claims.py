@@ -14,7 +14,7 @@ import pytest
 from ledger.settings import Settings
 from ledger.system import Ledger
 from tests.conftest import shares_store
-from tests.webhooks.conftest import WEBHOOK_SETTINGS, Clock, Receiver, signed_contract, subscribe
+from tests.webhook_receiver import WEBHOOK_SETTINGS, Clock, Receiver, signed_contract, subscribe
 from workers.dispatcher import Dispatcher
 
 EVENTS = 40

@@ -11,7 +11,7 @@ import pytest
 from domain.webhooks import InvalidSubscription
 from ledger.system import Ledger
 from ledger.webhook_targets import check_target
-from tests.webhooks.conftest import WEBHOOK_SETTINGS, Clock, Receiver, signed_contract, subscribe
+from tests.webhook_receiver import WEBHOOK_SETTINGS, Clock, Receiver, signed_contract, subscribe
 from workers.dispatcher import Dispatcher
 
 REFUSED_ADDRESSES = [

@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 
 from cli.main import main
+from tests.application.sheets.sheet_builders import csv_bytes, row
 from tests.contract_builders import terms
-from tests.sheets.sheet_builders import csv_bytes, row
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import date
 
 from domain.clock import ClockState, due_events, next_due_date
 from domain.terms import parse_terms
-from tests.wage.builders import terms
+from tests.domain.wage.builders import terms
 
 
 def state(

@@ -12,7 +12,7 @@ from domain.terms import parse_terms
 from domain.wage.cases import run_case
 from ledger.cerfa.forms import read_case
 from ledger.cerfa.pdf import read_pdf
-from tests.cerfa.forms import BIRTHS, REF, admitted_cases, filled
+from tests.domain.cerfa.forms import BIRTHS, REF, admitted_cases, filled
 
 # Every family, at every other birthday of the list: more than 50 forms, each filled and read back.
 CASES = [(name, t) for name, t in admitted_cases() if name.split("-", 1)[1] in BIRTHS[::2] or name.startswith("age15")]

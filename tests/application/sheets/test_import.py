@@ -13,8 +13,8 @@ from ledger.import_columns import COLUMNS, template
 from ledger.importing import import_table, report_file
 from ledger.system import Ledger
 from ledger.tabular import read_table
+from tests.application.sheets.sheet_builders import csv_bytes, row, sheet_bytes
 from tests.contract_builders import terms
-from tests.sheets.sheet_builders import csv_bytes, row, sheet_bytes
 
 CFA = "CFA-PARIS-01"
 COLUMN = {c.header: i for i, c in enumerate(COLUMNS)}
@@ -211,7 +211,7 @@ def test_french_csv_variants_are_read_alike(ledger: Ledger) -> None:
     numeric = list(base)
     numeric[COLUMN["SIRET employeur"]] = 1234567800011  # a spreadsheet drops the leading zero of a number
     numeric[COLUMN["Salaire minimum conventionnel (€/mois)"]] = "1 900,50 €"
-    from tests.sheets.sheet_builders import xlsx_bytes
+    from tests.application.sheets.sheet_builders import xlsx_bytes
 
     assert run(ledger, xlsx_bytes([numeric]), "xlsx").counts()["unchanged"] == 1
     assert events_recorded(ledger) == before

@@ -12,7 +12,7 @@ from domain import law
 from projections.views import build_view, view_env
 from projections.wage.projection import WageInput, WageProjection
 from projections.wage.view import PostgresWageView, SQLiteWageView, WageViewQueries
-from tests.wage.builders import terms
+from tests.domain.wage.builders import terms
 
 SEED = {
     "smic": [

@@ -16,7 +16,7 @@ from domain.wage.plan import plan_for
 from domain.wage.reference import WageReference
 from projections.wage.history import ReferenceChange, expanded, history_entry
 from projections.wage.plans import encode, revalued_entries, rules_id
-from tests.wage.test_rate_plan import REF, contracts, with_cote, with_smic
+from tests.domain.wage.test_rate_plan import REF, contracts, with_cote, with_smic
 
 
 def entries_by_plan(facts: WageFacts, change: ReferenceChange) -> dict[str, object] | None | str:
@@ -70,7 +70,7 @@ def test_a_luxembourg_cote_gives_the_engines_history_entry(
 def test_many_stored_plans_are_read_back_as_one_batch() -> None:
     from domain.terms import parse_terms
     from domain.wage.facts import wage_facts
-    from tests.wage.builders import terms
+    from tests.domain.wage.builders import terms
 
     plans = []
     for t in (

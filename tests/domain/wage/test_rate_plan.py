@@ -18,7 +18,7 @@ from domain.wage.facts import WageFacts, wage_facts
 from domain.wage.plan import evaluate, evaluate_many, plan_for
 from domain.wage.reference import WageReference
 from tests.contract_builders import PREVIOUS_APPRENTICESHIP
-from tests.wage.builders import terms
+from tests.domain.wage.builders import terms
 
 REF = WageReference.seed()
 PREV = PREVIOUS_APPRENTICESHIP

@@ -10,8 +10,8 @@ from domain.cerfa.reading import read_form
 from domain.terms import parse_terms
 from ledger.cerfa.forms import read_case
 from ledger.cerfa.pdf import fill_pdf
-from tests.cerfa.forms import REF, SIGNED, schedule_of
 from tests.contract_builders import terms
+from tests.domain.cerfa.forms import REF, SIGNED, schedule_of
 
 LEA = terms()  # born 2008-03-15, CAP from 2025-09-01: 27 % until 31/03/2026, 43 % from 01/04/2026 (18 on 15/03)
 

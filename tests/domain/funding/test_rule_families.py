@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from domain.funding.engine import EMPLOYER
 from domain.funding.reference import FundingTables, Npec
-from tests.funding.test_worked_examples import SIGNED_AUGUST, D, branch_npec, bts, funding, lines
+from tests.domain.funding.test_worked_examples import SIGNED_AUGUST, D, branch_npec, bts, funding, lines
 
 
 def test_an_exam_failure_extension_funds_the_extra_period_at_the_same_level_per_day() -> None:

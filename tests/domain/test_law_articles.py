@@ -10,7 +10,7 @@ from pathlib import Path
 from api.schemas import ContractTermsIn
 from domain import law
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("domain", "projections", "api", "ledger", "scheduler", "store", "workers", "cli")
 # A string that *is* an article reference (what a rule or an article field holds), not prose that cites one.
 TERMS_SCHEMA = ROOT / "api" / "schemas" / "terms.py"  # a `Literal` spells its values: checked below

@@ -11,7 +11,7 @@ import pytest
 from domain import law
 from domain.wage.cases import run_case
 from domain.wage.reference import WageReference
-from tests.wage.builders import terms
+from tests.domain.wage.builders import terms
 
 REF = WageReference.seed()
 

@@ -9,7 +9,7 @@ import pytest
 from domain.wage.cases import run_case
 from domain.wage.reference import WageReference
 from tests.contract_builders import PREVIOUS_APPRENTICESHIP
-from tests.wage.builders import terms
+from tests.domain.wage.builders import terms
 
 REF = WageReference.seed()
 

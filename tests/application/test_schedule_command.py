@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.wage.builders import terms
+from tests.domain.wage.builders import terms
 
 LEDGER = str(Path(sys.executable).parent / "ledger")
 
