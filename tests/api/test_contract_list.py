@@ -4,6 +4,7 @@ before paging, sorting on each column, pages that add up to the count."""
 from __future__ import annotations
 
 import re
+import typing
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_the_api_finds_a_name_whatever_its_case_and_accents(api: Api, query: str
 
 
 def test_every_sort_of_the_api_is_a_sort_of_the_view() -> None:
-    assert set(Sort.__args__) == set(SORTS)
+    assert set(typing.get_args(Sort)) == set(SORTS)
 
 
 def test_the_api_sorts_by_apprentice_both_ways(api: Api) -> None:

@@ -4,6 +4,7 @@ or a made-up token does not spend a key's allowance; the health checks are never
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -16,7 +17,8 @@ from tests.api.conftest import TODAY, issue_keys
 
 def client_with(make_ledger: Callable[[], Ledger], **limits: int) -> tuple[TestClient, dict[str, str]]:
     ledger = make_ledger()
-    settings = Settings(database_url="memory:", **limits)
+    values: dict[str, Any] = {"database_url": "memory:", **limits}
+    settings = Settings(**values)
     return TestClient(create_app(ledger, settings=settings, today=lambda: TODAY)), issue_keys(ledger)
 
 

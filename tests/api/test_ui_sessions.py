@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from domain.sessions import session_aggregate_id, session_token_hash
+from domain.sessions import UiSession, session_aggregate_id, session_token_hash
 from ledger.system import Ledger
 from tests.api.conftest import TODAY, Api
 from tests.conftest import shares_store
@@ -35,7 +35,7 @@ def page(client: TestClient, token: str) -> Any:
 
 def test_the_cookie_holds_a_session_token_stored_only_as_its_hash(api: Api) -> None:
     token = signed_in(api)
-    session = api.ledger.contracts.repository.get(session_aggregate_id(session_token_hash(token)))
+    session: UiSession = api.ledger.contracts.repository.get(session_aggregate_id(session_token_hash(token)))
     assert session.token_sha256 == session_token_hash(token) and not hasattr(session, "token")
     assert page(api.client, token).status_code == 200
 
