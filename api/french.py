@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.contract_events import FRENCH_NAMES
+from domain.contract_status import STATUS_FR  # noqa: F401 (the pages' and documents' name for it)
 
 NARROW_NBSP = "\u202f"  # thousands separator (CLDR fr)
 NBSP = "\u00a0"  # before the euro sign
@@ -98,16 +99,6 @@ def event_key(key: str) -> str:
 
 
 # Statuses and event names as the page and the exports say them.
-STATUS_FR = {
-    "drafted": "brouillon",
-    "signed": "signé",
-    "filed": "transmis",
-    "accepted": "accepté",
-    "refused": "refusé",
-    "extended": "prolongé",
-    "terminated": "rompu",
-    "ended": "terminé",
-}
 EVENT_FR = {
     **FRENCH_NAMES,
     "SmicRevalued": "Revalorisation du SMIC",

@@ -15,3 +15,15 @@ FINAL_STATUS_ARTICLE = {
     ENDED: law.TERM_ARTICLE,
     REFUSED: law.DECISION_DAYS.article,
 }
+
+# Each status as the French pages, documents and messages name it.
+STATUS_FR = {
+    DRAFTED: "brouillon",
+    SIGNED: "signé",
+    FILED: "transmis",
+    ACCEPTED: "accepté",
+    REFUSED: "refusé",
+    EXTENDED: "prolongé",
+    TERMINATED: "rompu",
+    ENDED: "terminé",
+}

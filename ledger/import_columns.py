@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain import law
+from domain.refusals_fr import refusal_fr
 from domain.terms import AGE_EXCEPTIONS
 from ledger.tabular import Column, write_table
 
@@ -319,52 +320,9 @@ def template(fmt: str) -> bytes:
     return write_table(fmt, columns, [[c.example for c in COLUMNS]], "Contrats")
 
 
-# -- French messages for the rules' refusals -----------------------------------------------------------------
-# The domain words its refusals in English for the API; the import report speaks French to the CFA. The
-# common shapes are put in French; any other keeps the rule's own detail beside a French lead.
-_FRENCH: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r".* is required"), lambda m: "valeur obligatoire"),
-    (re.compile(r".* must be a date YYYY-MM-DD"), lambda m: "date attendue (jj/mm/aaaa)"),
-    (re.compile(r".* must be 14 digits"), lambda m: "14 chiffres attendus"),
-    (re.compile(r".* must be 4 characters"), lambda m: "4 caractères attendus"),
-    (re.compile(r".* must be between (\S+) and (\S+)"), lambda m: f"valeur attendue entre {m[1]} et {m[2]}"),
-    (re.compile(r".* must be a non-empty string"), lambda m: "texte non vide attendu"),
-    (re.compile(r".* is longer than (\d+) characters"), lambda m: f"texte de {m[1]} caractères au plus"),
-    (
-        re.compile(r"the apprentice is (\d+) on start_date; the minimum is (\d+)"),
-        lambda m: f"l'apprenti a {m[1]} ans au début du contrat : {m[2]} ans au moins (15 ans avec la 3e achevée)",
-    ),
-    (
-        re.compile(r"the apprentice is (\d+) on start_date; the limit is (\d+) years"),
-        lambda m: f"l'apprenti a {m[1]} ans au début du contrat : {m[2]} ans au plus, sauf exception",
-    ),
-    (re.compile(r"end_date must be after start_date"), lambda m: "la fin du contrat doit suivre son début"),
-    (re.compile(r"apprentice.birth_date must be before start_date"), lambda m: "naissance après le début du contrat"),
-    (re.compile(r"the contract lasts more than (\d+) years"), lambda m: f"le contrat dure plus de {m[1]} ans"),
-    (re.compile(r"the contract lasts less than (\d+) months"), lambda m: f"le contrat dure moins de {m[1]} mois"),
-    (re.compile(r"start_date .* is before"), lambda m: "contrat antérieur à la grille en vigueur (hors champ)"),
-    (re.compile(r".* is more than (\d+) months after start_date"), lambda m: f"plus de {m[1]} mois après le début"),
-    (
-        re.compile(r"the end date of an extended contract is changed by its extension"),
-        lambda m: "le contrat est prolongé (échec à l'examen) : sa fin suit la prolongation, pas l'import",
-    ),
-    (
-        re.compile(r"the apprentice's personal data were erased"),
-        lambda m: "les données de l'apprenti ont été effacées à sa demande : la ligne n'est pas réimportée",
-    ),
-    (
-        re.compile(r"maître d'apprentissage .* would have (\d+) apprentices on (\d{4})-(\d\d)-(\d\d)"),
-        lambda m: f"le maître d'apprentissage aurait {m[1]} apprentis le {m[4]}/{m[3]}/{m[2]}, au-delà de la limite",
-    ),
-)
-
-
 def french_message(detail: str) -> str:
-    for pattern, say in _FRENCH:
-        match = pattern.match(detail)
-        if match:
-            return say(match)
-    return "refusé par la règle"
+    """A refusal in the report's French (`domain.refusals_fr`); a French lead for one it does not know."""
+    return refusal_fr(detail) or "refusé par la règle"
 
 
 def column_for(field_path: str | None) -> str | None:

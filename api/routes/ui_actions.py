@@ -22,6 +22,7 @@ from api.schemas import ContractTermsIn
 from domain.access import Principal
 from domain.contract import Contract
 from domain.errors import DomainError
+from domain.refusals_fr import refusal_fr
 from domain.wage.facts import deep_merge
 from ledger.errors import VersionConflict
 from ledger.system import Ledger
@@ -74,10 +75,10 @@ def _command(
 
 
 def _refusal(e: DomainError) -> str:
-    """A domain refusal in the page's words: the field as labelled, the article, the rule's own message."""
+    """A domain refusal in the page's words: the field as labelled, the article, the rule's message in French."""
     where = f" « {FIELD_LABELS.get(e.field, e.field)} »" if e.field else ""
     rule = f" (règle {e.rule})" if e.rule else ""
-    return f"Refusé{where}{rule} : {e.detail}. Rien n’a été enregistré."
+    return f"Refusé{where}{rule} : {refusal_fr(e.detail) or e.detail}. Rien n’a été enregistré."
 
 
 def _again(

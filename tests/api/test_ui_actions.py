@@ -63,6 +63,7 @@ def test_a_draft_the_law_refuses_is_shown_again_with_the_rule_and_records_nothin
     r = api.client.post("/ui/contracts/new", data={**DRAFT, "birth_date": "2012-01-01", "token": "t1"})
     assert r.status_code == 422
     assert "Refusé « Date de naissance » (règle L6222-1)" in r.text and "Rien n’a été enregistré" in r.text
+    assert "l'apprenti a 13 ans au début du contrat : 16 ans au moins" in html.unescape(r.text)  # in French
     assert 'value="Garage Durand"' in r.text  # what was typed stays
     missing = api.client.post("/ui/contracts/new", data={**DRAFT, "employer_name": "", "token": "t2"})
     assert missing.status_code == 422 and "« Employeur » est à remplir" in missing.text
@@ -113,6 +114,8 @@ def test_a_refused_action_names_the_rule_and_a_correction_and_an_erasure_are_rec
     page = api.client.get(f"/ui/contracts/{cid}").text
     refused = act(api, cid, version_on(page), type="ExamFailedExtended", on="2027-06-30", new_end_date="2031-08-31")
     assert refused.status_code == 422 and "Refusé" in refused.text
+    # The rule's own message, in French, with French dates.
+    assert "le contrat serait prolongé de plus de 12 mois" in html.unescape(refused.text)
     assert 'data-action="ExamFailedExtended"' in refused.text and " open" in refused.text
 
     r = api.client.post(
