@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def load_tables(choice: str) -> FundingTables:
-    from ledger.reference import funding_tables_from_store
+    from cli.stored_reference import funding_tables_from_store
 
     return load_reference(choice, FundingTables.seed, lambda create: funding_tables_from_store(create=create))
 

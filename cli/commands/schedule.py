@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def load_wage_reference(choice: str) -> WageReference:
-    from ledger.reference import reference_from_store
+    from cli.stored_reference import reference_from_store
 
     return load_reference(choice, WageReference.seed, lambda create: reference_from_store(create=create))
 
