@@ -108,10 +108,7 @@ class ReferenceDataUseCases:
         data = self.data()
         recorded = data.revalue_smic(effective_date, hourly, monthly, act, territory)
         if recorded:
-            try:
-                self.app.save_or_conflict(data)
-            except IntegrityError:  # another process recorded the same seed at the same moment
-                return False
+            self.app.save_or_conflict(data)  # a revaluation recorded meanwhile: ConcurrentChange, nothing saved
         return recorded
 
     def _exists(self, aggregate_id: UUID) -> bool:
